@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test tiers need (as root): the browser for e2e tests, network tools for
+# the multi-host lab, openssl for certificates. Syncthing is NOT preinstalled: the tests install it through Cloudy.
+set -euo pipefail
+packages=(chromium fonts-dejavu-core iproute2 openssl ca-certificates passwd)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f '${db:Status-Abbrev}' "$package" 2>/dev/null | grep -q '^ii' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "install-test-deps: run as root to install: ${missing[*]}" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -o DPkg::Lock::Timeout=600
+  apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi

@@ -1,0 +1,111 @@
+// The `cloudy` command: start a node, show its status, manage modules; --json for scripts.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import type { ModuleDetail, ModuleSummary, NodeInfo, Operation, OperationAccepted } from '../shared/api-contract.ts';
+import { launchNode } from './node-launcher.ts';
+import { PanelClient, PanelRequestError } from './panel-client.ts';
+
+const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
+  start [--listen ADDR] [--http-port 7000] [--https-port 7443]   run the node (as root)
+  status                                                         node facts and module states
+  module list
+  module show ID
+  module install|start|stop|uninstall ID                         follows the operation's progress
+  module configure ID KEY=VALUE...`;
+
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    root: { type: 'string', default: process.env.CLOUDY_ROOT ?? '/' },
+    json: { type: 'boolean', default: false },
+    listen: { type: 'string', default: '0.0.0.0' },
+    'http-port': { type: 'string', default: '7000' },
+    'https-port': { type: 'string', default: '7443' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+const root = path.resolve(flags.root!);
+
+function print(human: string, data: unknown): void {
+  console.log(flags.json ? JSON.stringify(data, null, 2) : human);
+}
+
+function describeModule(module: ModuleSummary): string {
+  const state = module.state.running ? 'running' : module.state.installed ? 'installed, stopped' : 'not installed';
+  return `${module.id.padEnd(14)} ${state.padEnd(20)} ${module.title}`;
+}
+
+/** Subscribes before acting so no progress event is missed, then reports until the operation settles. */
+async function runOperation(client: PanelClient, moduleId: string, verb: string): Promise<void> {
+  let operationId: string | undefined;
+  let final: Operation | undefined;
+  const early: Operation[] = [];
+  const settled = (operation: Operation) => operation.state === 'completed' || operation.state === 'failed';
+  const following = client.followEvents((type, data) => {
+    if (type !== 'operation') return false;
+    const operation = data as Operation;
+    if (!operationId) return void early.push(operation), false;
+    if (operation.id !== operationId) return false;
+    if (!flags.json) process.stderr.write(`\r${String(Math.round(operation.progress)).padStart(3)}% ${operation.message.slice(0, 70).padEnd(70)}`);
+    if (settled(operation)) final = operation;
+    return final !== undefined;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  ({ operationId } = await client.request<OperationAccepted>('POST', `/api/modules/${moduleId}/${verb}`));
+  const current = await client.request<Operation>('GET', `/api/operations/${operationId}`);
+  if (settled(current)) final = current;
+  else await following;
+  final ??= await client.request<Operation>('GET', `/api/operations/${operationId}`);
+  if (!flags.json) process.stderr.write('\n');
+  print(final.state === 'completed' ? `${verb}: done` : `${verb} failed: ${final.error}`, final);
+  if (final.state !== 'completed') process.exitCode = 1;
+}
+
+async function moduleCommand(client: PanelClient, [verb, id, ...rest]: string[]): Promise<void> {
+  if (verb === 'list') {
+    const modules = await client.request<ModuleSummary[]>('GET', '/api/modules');
+    return print(modules.map(describeModule).join('\n'), modules);
+  }
+  if (!id) throw new Error(`module ${verb ?? ''}: which module?\n${USAGE}`);
+  if (verb === 'show') {
+    const detail = await client.request<ModuleDetail>('GET', `/api/modules/${id}`);
+    const lines = [describeModule(detail), ...Object.entries(detail.config).map(([key, value]) => `  ${key} = ${value}`), ...detail.details.map((line) => `  ${line.label}: ${line.value}`)];
+    return print(lines.join('\n'), detail);
+  }
+  if (verb === 'configure') {
+    const values = Object.fromEntries(
+      rest.map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`"${pair}" is not KEY=VALUE`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    );
+    const detail = await client.request<ModuleDetail>('PUT', `/api/modules/${id}/config`, { values });
+    return print(`${id}: settings saved${detail.state.configApplied ? ' and applied' : ''}`, detail);
+  }
+  if (['install', 'start', 'stop', 'uninstall'].includes(verb!)) return runOperation(client, id, verb!);
+  throw new Error(`unknown module command "${verb}"\n${USAGE}`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = positionals;
+  if (flags.help || !command) return console.log(USAGE);
+  if (command === 'start') {
+    return launchNode({ root, listen: flags.listen!, httpPort: Number(flags['http-port']), httpsPort: Number(flags['https-port']) });
+  }
+  const client = new PanelClient(root);
+  if (command === 'status') {
+    const [node, modules] = await Promise.all([client.request<NodeInfo>('GET', '/api/node'), client.request<ModuleSummary[]>('GET', '/api/modules')]);
+    const human = [`${node.hostname} — Cloudy ${node.version}, up ${Math.round(node.uptimeSeconds / 60)} min`, ...modules.map(describeModule)].join('\n');
+    return print(human, { node, modules });
+  }
+  if (command === 'module') return moduleCommand(client, rest);
+  throw new Error(`unknown command "${command}"\n${USAGE}`);
+}
+
+main().catch((error: Error) => {
+  const fields = error instanceof PanelRequestError && error.fields ? Object.entries(error.fields).map(([key, message]) => `\n  ${key}: ${message}`).join('') : '';
+  console.error(`cloudy: ${error.message}${fields}`);
+  process.exit(1);
+});

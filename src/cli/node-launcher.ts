@@ -1,0 +1,96 @@
+// `cloudy start`: runs cloudy-helper (root) and cloudyd (drops to user cloudy), restarting either if it dies.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { nodeLayout } from '../shared/node-layout.ts';
+
+export interface LaunchOptions {
+  root: string;
+  listen: string;
+  httpPort: number;
+  httpsPort: number;
+}
+
+const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsxLoader = import.meta.resolve('tsx');
+const STOP_GRACE_MS = 15_000;
+
+class ChildKeeper {
+  child?: ChildProcess;
+  private stopping = false;
+  private failures = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly argv: string[],
+    private readonly onStart: () => void,
+  ) {}
+
+  start(): void {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, ['--import', tsxLoader, ...this.argv], { stdio: ['ignore', 'inherit', 'inherit'] });
+    this.child = child;
+    child.once('spawn', this.onStart);
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.failures = Date.now() - startedAt > 30_000 ? 1 : this.failures + 1;
+      const delay = Math.min(30_000, 250 * 2 ** this.failures);
+      console.error(`cloudy: ${this.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+      setTimeout(() => !this.stopping && this.start(), delay);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function launchNode(options: LaunchOptions): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('cloudy start must run as root: it starts the privileged helper and then drops to user cloudy.');
+  const layout = nodeLayout(options.root);
+  mkdirSync(layout.runDir, { recursive: true, mode: 0o755 });
+  const stateFile = path.join(layout.runDir, 'node.json');
+  const writeState = () =>
+    writeFileSync(
+      stateFile,
+      JSON.stringify({ pid: process.pid, helperPid: helper.child?.pid ?? null, cloudydPid: cloudyd.child?.pid ?? null, listen: options.listen, httpPort: options.httpPort, httpsPort: options.httpsPort }),
+    );
+  const helper = new ChildKeeper('cloudy-helper', [path.join(srcDir, 'helper/main.ts'), '--root', options.root], writeState);
+  const cloudyd = new ChildKeeper(
+    'cloudyd',
+    [path.join(srcDir, 'daemon/main.ts'), '--root', options.root, '--listen', options.listen, '--http-port', String(options.httpPort), '--https-port', String(options.httpsPort)],
+    writeState,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`cloudy: ${signal}: stopping cloudyd, then the helper and its daemons`);
+    await cloudyd.stop();
+    await helper.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  helper.start();
+  await waitForFile(layout.helperSocket, 30_000);
+  cloudyd.start();
+}

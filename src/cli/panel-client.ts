@@ -1,0 +1,87 @@
+// The CLI's HTTPS client: trusts exactly this node's certificate and authenticates with the local CLI token.
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+
+import { nodeLayout } from '../shared/node-layout.ts';
+
+export class PanelRequestError extends Error {
+  override name = 'PanelRequestError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export class PanelClient {
+  private readonly ca: Buffer;
+  private readonly token: string;
+  readonly port: number;
+
+  constructor(root: string) {
+    const layout = nodeLayout(root);
+    try {
+      this.ca = readFileSync(layout.tlsCertFile);
+      this.token = readFileSync(layout.cliTokenFile, 'utf8').trim();
+      this.port = (JSON.parse(readFileSync(path.join(layout.runDir, 'node.json'), 'utf8')) as { httpsPort: number }).httpsPort;
+    } catch (error) {
+      throw new Error(`no running Cloudy node under ${root} (${(error as Error).message}); start it with "cloudy start" as root`);
+    }
+  }
+
+  private open(method: string, urlPath: string, body?: unknown): Promise<import('node:http').IncomingMessage> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const request = https.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path: urlPath,
+          ca: this.ca,
+          // The certificate names the host, not 127.0.0.1; pinning the exact certificate is the stronger check.
+          checkServerIdentity: () => undefined,
+          headers: { authorization: `Bearer ${this.token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        },
+        resolve,
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  }
+
+  async request<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
+    const response = await this.open(method, urlPath, body);
+    let text = '';
+    for await (const chunk of response) text += chunk;
+    const parsed = text ? (JSON.parse(text) as T & { message?: string; fields?: Record<string, string> }) : (null as T);
+    if ((response.statusCode ?? 500) >= 400) {
+      const failure = parsed as { message?: string; fields?: Record<string, string> } | null;
+      throw new PanelRequestError(response.statusCode ?? 500, failure?.message ?? `HTTP ${response.statusCode}`, failure?.fields);
+    }
+    return parsed;
+  }
+
+  /** Follows the server-sent event stream, calling `onEvent` until it returns true. */
+  async followEvents(onEvent: (type: string, data: unknown) => boolean): Promise<void> {
+    const response = await this.open('GET', '/api/events');
+    let buffered = '';
+    for await (const chunk of response) {
+      buffered += chunk;
+      let boundary: number;
+      while ((boundary = buffered.indexOf('\n\n')) !== -1) {
+        const block = buffered.slice(0, boundary);
+        buffered = buffered.slice(boundary + 2);
+        const type = /^event: (.+)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (type && data && onEvent(type, JSON.parse(data))) {
+          response.destroy();
+          return;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// Builds the Fastify application: OpenAPI, access guard, error shape, routes, panel assets.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+import { ApiError } from './api-error.ts';
+import type { AccountStore } from './auth/account-store.ts';
+import { installAccessGuard } from './auth/access-guard.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { EventBus } from './event-bus.ts';
+import { HelperError } from './helper-client.ts';
+import type { HelperClient } from './helper-client.ts';
+import type { ModuleService } from './module-service.ts';
+import type { OperationStore } from './operations.ts';
+import { registerModuleRoutes } from './routes/module-routes.ts';
+import { registerNodeRoutes } from './routes/node-routes.ts';
+import { registerOperationRoutes } from './routes/operation-routes.ts';
+import { registerSessionRoutes, type SessionRouteDeps } from './routes/session-routes.ts';
+import { registerWebUiProxy } from './routes/web-ui-proxy.ts';
+import { registerWebAssets, type WebAssets } from './web-assets.ts';
+
+export interface AppDeps {
+  version: string;
+  dataDir: string;
+  cliToken: string;
+  accounts: AccountStore;
+  throttle: LoginThrottle;
+  setupThrottle: LoginThrottle;
+  helper: HelperClient;
+  modules: ModuleService;
+  operations: OperationStore;
+  events: EventBus;
+  setupCode: SessionRouteDeps['setupCode'];
+  onSetupDone: SessionRouteDeps['onSetupDone'];
+  https?: { key: Buffer; cert: Buffer };
+  webAssets: WebAssets;
+}
+
+/** Turns ajv's messages into `fields` keyed by property, so the panel shows them next to the input. */
+function validationFields(error: FastifyError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.validation ?? []) {
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
+    const key = missing ?? extra ?? issue.instancePath.split('/')[1] ?? 'request';
+    fields[key] ??= missing ? `${key} is required.` : extra ? `${key} is not expected here.` : `${key} ${issue.message ?? 'is not valid'}.`;
+  }
+  return fields;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, ...(deps.https ? { https: deps.https } : {}) } as FastifyServerOptions);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Cloudy node API', version: deps.version, description: 'Every route needs a session cookie (or the local CLI token) unless marked x-public; state changes need the X-CSRF-Token header.' },
+    },
+    transform: ({ schema, url, route }) => {
+      const access = (route.config as { access?: string } | undefined)?.access ?? 'user';
+      return { schema: { ...(schema ?? {}), 'x-access': access } as typeof schema, url };
+    },
+  });
+  installAccessGuard(app, deps.accounts, deps.cliToken);
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: 'invalid_request', message: 'Some fields are not valid; nothing was changed.', fields: validationFields(error) });
+    }
+    if (error instanceof HelperError) {
+      const status = error.code === 'unavailable' ? 503 : error.code === 'failed' ? 500 : 400;
+      return reply.code(status).send({ error: `helper_${error.code}`, message: error.message });
+    }
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+    console.error('cloudyd: unexpected error', error);
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong inside Cloudy; the node log has the details.' });
+  });
+
+  registerSessionRoutes(app, deps);
+  registerNodeRoutes(app, deps);
+  registerModuleRoutes(app, deps.modules);
+  registerOperationRoutes(app, deps);
+  registerWebUiProxy(app, deps.modules);
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  registerWebAssets(app, deps.webAssets);
+  return app;
+}

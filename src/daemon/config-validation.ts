@@ -1,0 +1,54 @@
+// Checks a submitted module config against the module's schema, with one clear sentence per bad field.
+import type { TSchema } from '@sinclair/typebox';
+import { Value, type ValueError } from '@sinclair/typebox/value';
+
+import type { ModuleManifest } from '../kit/manifest.ts';
+import { isInside, resolveDeclaredPath } from '../kit/template.ts';
+import { ApiError } from './api-error.ts';
+
+type FieldSchema = TSchema & { title?: string; minimum?: number; maximum?: number; maxLength?: number; minLength?: number; type?: string };
+
+function describe(field: FieldSchema | undefined, error: ValueError): string {
+  const title = field?.title ?? error.path.slice(1);
+  if (!field) return `${title} is not a setting of this module.`;
+  if (field.type === 'integer' || field.type === 'number') {
+    return `${title} must be a whole number from ${field.minimum ?? '…'} to ${field.maximum ?? '…'}.`;
+  }
+  if (field.type === 'boolean') return `${title} must be on or off.`;
+  if (typeof error.value === 'string' && field.maxLength !== undefined && error.value.length > field.maxLength) {
+    return `${title} is too long: at most ${field.maxLength} characters.`;
+  }
+  if (typeof error.value === 'string' && error.value.length === 0) return `${title} cannot be empty.`;
+  return `${title} contains characters or a form that is not allowed. ${field.description ?? ''}`.trim();
+}
+
+/** Returns the complete config (defaults filled in) or throws a 400 ApiError listing every bad field. */
+export function validateModuleConfig(manifest: ModuleManifest, current: Record<string, unknown>, submitted: Record<string, unknown>, root: string): Record<string, unknown> {
+  const schema = manifest.configSchema;
+  const properties = schema.properties as Record<string, FieldSchema>;
+  const fields: Record<string, string> = {};
+  for (const key of Object.keys(submitted)) {
+    if (!(key in properties)) fields[key] = `${key} is not a setting of ${manifest.title}.`;
+  }
+  // Convert turns the CLI's "22000" and "true" into the schema's types; anything else stays as sent.
+  const merged = Value.Convert(schema, { ...Value.Default(schema, {}) as object, ...current, ...submitted }) as Record<string, unknown>;
+  for (const error of Value.Errors(schema, merged)) {
+    const key = error.path.split('/')[1] ?? '';
+    if (key && !fields[key]) fields[key] = describe(properties[key], error);
+  }
+  for (const [key, pathName] of Object.entries(manifest.pathConfigKeys ?? {})) {
+    const value = merged[key];
+    const base = resolveDeclaredPath(root, manifest.paths[pathName] ?? '/nonexistent');
+    if (!fields[key] && typeof value === 'string' && !isInside(base, resolveDeclaredPath(root, value))) {
+      fields[key] = `${properties[key]?.title ?? key} must stay inside ${manifest.paths[pathName]}.`;
+    }
+  }
+  if (Object.keys(fields).length > 0) {
+    throw new ApiError(400, 'invalid_config', 'Some settings are not valid; nothing was saved.', fields);
+  }
+  return merged;
+}
+
+export function defaultConfig(manifest: ModuleManifest): Record<string, unknown> {
+  return Value.Default(manifest.configSchema, {}) as Record<string, unknown>;
+}

@@ -1,0 +1,70 @@
+// cloudyd's SQLite state: one file, WAL, migrations numbered by PRAGMA user_version.
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Append only: a migration that shipped is never edited. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE users (
+     username TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+     language TEXT NOT NULL DEFAULT 'en',
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+     csrf_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL
+   );
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE module_state (
+     module TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL DEFAULT 0,
+     config_json TEXT,
+     config_applied INTEGER NOT NULL DEFAULT 0,
+     setup_version INTEGER NOT NULL DEFAULT 0,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE module_secrets (
+     module TEXT NOT NULL,
+     name TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (module, name)
+   );
+   CREATE TABLE operations (
+     id TEXT PRIMARY KEY,
+     module TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'completed', 'failed')),
+     progress REAL NOT NULL DEFAULT 0,
+     message TEXT NOT NULL DEFAULT '',
+     error TEXT,
+     log_json TEXT NOT NULL DEFAULT '[]',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX operations_by_time ON operations (created_at);`,
+];
+
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,90 @@
+// cloudyd's side of the helper protocol: one socket, requests matched to answers by id.
+import net from 'node:net';
+
+import type { HelperErrorCode, HelperMessage } from '../shared/helper-protocol.ts';
+
+export class HelperError extends Error {
+  override name = 'HelperError';
+  constructor(
+    readonly code: HelperErrorCode | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HelperProgress {
+  percent?: number;
+  message?: string;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onProgress?: (progress: HelperProgress) => void;
+}
+
+export class HelperClient {
+  private socket?: net.Socket;
+  private connecting?: Promise<net.Socket>;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly socketPath: string) {}
+
+  async call<T = unknown>(action: string, args: Record<string, unknown> = {}, onProgress?: (progress: HelperProgress) => void): Promise<T> {
+    const socket = await this.connect();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress });
+      socket.write(`${JSON.stringify({ id, action, args })}\n`);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+
+  private connect(): Promise<net.Socket> {
+    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
+    this.connecting ??= new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect(this.socketPath);
+      socket.once('connect', () => {
+        this.socket = socket;
+        this.connecting = undefined;
+        resolve(socket);
+      });
+      socket.once('error', (error) => {
+        this.connecting = undefined;
+        reject(new HelperError('unavailable', `the privileged helper is not reachable (${error.message})`));
+      });
+      socket.on('close', () => this.failAll('the connection to the privileged helper closed'));
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) !== -1) {
+          this.dispatch(JSON.parse(buffered.slice(0, newline)) as HelperMessage);
+          buffered = buffered.slice(newline + 1);
+        }
+      });
+    });
+    return this.connecting;
+  }
+
+  private dispatch(message: HelperMessage): void {
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    if (message.type === 'progress') return waiting.onProgress?.({ percent: message.percent, message: message.message });
+    this.pending.delete(message.id);
+    if (message.ok) waiting.resolve(message.result);
+    else waiting.reject(new HelperError(message.error.code, message.error.message));
+  }
+
+  private failAll(reason: string): void {
+    for (const [id, waiting] of this.pending) {
+      this.pending.delete(id);
+      waiting.reject(new HelperError('unavailable', reason));
+    }
+  }
+}

@@ -1,0 +1,140 @@
+// cloudyd: the unprivileged node daemon. Composition root: the only place that wires the parts together.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { cloudyModules } from '../modules/index.ts';
+import { HOSTNAME_PATTERN } from '../shared/http-names.ts';
+import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
+import { buildApp } from './app.ts';
+import { AccountStore } from './auth/account-store.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { openDatabase } from './database.ts';
+import { EventBus } from './event-bus.ts';
+import { HelperClient } from './helper-client.ts';
+import { ModuleService } from './module-service.ts';
+import { ModuleStore } from './module-store.ts';
+import { OperationStore } from './operations.ts';
+import { dropPrivileges } from './privilege-drop.ts';
+import { generateSetupCode } from './setup-code.ts';
+import { loadWebAssets } from './web-assets.ts';
+
+const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: options } = parseArgs({
+  options: {
+    root: { type: 'string', default: process.env.CLOUDY_ROOT ?? '/' },
+    listen: { type: 'string', default: '0.0.0.0' },
+    'http-port': { type: 'string', default: '7000' },
+    'https-port': { type: 'string', default: '7443' },
+  },
+});
+const layout = nodeLayout(path.resolve(options.root!));
+const httpsPort = Number(options['https-port']);
+const httpPort = Number(options['http-port']);
+const version = (JSON.parse(readFileSync(path.join(repoDir, 'package.json'), 'utf8')) as { version: string }).version;
+
+async function waitForHelper(helper: HelperClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await helper.call('helper.ping');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function certificateHostname(): string {
+  const name = os.hostname().split('.')[0] ?? '';
+  return new RegExp(HOSTNAME_PATTERN).test(name) ? name : 'cloudy';
+}
+
+/** Plain HTTP on the original Cloudy port only points browsers to HTTPS. */
+function startRedirectServer(): http.Server {
+  const server = http.createServer((request, response) => {
+    const requestedHost = (request.headers.host ?? '').replace(/:\d+$/, '');
+    const host = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/.test(requestedHost) ? requestedHost : options.listen;
+    response.writeHead(308, { location: `https://${host}:${httpsPort}${request.url ?? '/'}` });
+    response.end();
+  });
+  server.listen(httpPort, options.listen);
+  return server;
+}
+
+async function main(): Promise<void> {
+  // Everything that needs root or the checkout happens before the drop: helper socket, TLS key, panel files.
+  const helper = new HelperClient(layout.helperSocket);
+  await waitForHelper(helper);
+  const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: certificateHostname() });
+  const tls = { key: readFileSync(layout.tlsKeyFile), cert: readFileSync(layout.tlsCertFile) };
+  const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
+  if (process.getuid?.() === 0) dropPrivileges(CLOUDY_ACCOUNT);
+
+  const db = openDatabase(layout.databaseFile);
+  const events = new EventBus();
+  const operations = new OperationStore(db, events);
+  const interrupted = operations.failInterrupted();
+  if (interrupted > 0) console.log(`cloudyd: marked ${interrupted} interrupted operation(s) as failed`);
+  const accounts = new AccountStore(db);
+  const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), operations, events });
+
+  const cliToken = randomBytes(32).toString('base64url');
+  writeFileSync(`${layout.cliTokenFile}.tmp`, cliToken, { mode: 0o600 });
+  renameSync(`${layout.cliTokenFile}.tmp`, layout.cliTokenFile);
+
+  let setupCode: string | null = null;
+  if (!accounts.hasAdmin()) {
+    setupCode = generateSetupCode();
+    await helper.call('node.writeSetupCode', { code: setupCode });
+  }
+
+  const app = await buildApp({
+    version,
+    dataDir: layout.dataDir,
+    webAssets,
+    cliToken,
+    accounts,
+    throttle: new LoginThrottle(),
+    setupThrottle: new LoginThrottle(),
+    helper,
+    modules,
+    operations,
+    events,
+    https: tls,
+    setupCode: () => setupCode,
+    onSetupDone: async () => {
+      setupCode = null;
+      await helper.call('node.clearSetupCode');
+    },
+  });
+  await app.listen({ port: httpsPort, host: options.listen });
+  const redirect = startRedirectServer();
+
+  console.log(`cloudyd: panel on https://${options.listen}:${httpsPort}/ (http://${options.listen}:${httpPort}/ redirects there)`);
+  console.log(`cloudyd: certificate SHA-256 fingerprint ${fingerprint}`);
+  if (setupCode) {
+    console.log(`cloudyd: first visit: enter the setup code ${setupCode} to create the administrator (also in ${layout.setupCodeFile})`);
+  }
+  await modules.restoreEnabled();
+
+  const shutdown = async () => {
+    redirect.close();
+    await app.close();
+    helper.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+}
+
+main().catch((error: Error) => {
+  console.error(`cloudyd: ${error.message}`);
+  process.exit(1);
+});

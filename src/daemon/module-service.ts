@@ -1,0 +1,236 @@
+// The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
+import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
+import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
+import type { DiagnosticCheck, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
+import { ApiError, notFound } from './api-error.ts';
+import { defaultConfig, validateModuleConfig } from './config-validation.ts';
+import type { EventBus } from './event-bus.ts';
+import type { HelperClient } from './helper-client.ts';
+import type { ModuleStore } from './module-store.ts';
+import type { OperationHandle, OperationStore } from './operations.ts';
+
+interface DaemonStatusReply {
+  id: string;
+  state: ModuleState['daemons'][number]['state'];
+  pid: number | null;
+  restarts: number;
+}
+
+export class ModuleService {
+  private readonly modules = new Map<string, ModuleDefinition>();
+
+  constructor(
+    definitions: ModuleDefinition[],
+    private readonly deps: { root: string; helper: HelperClient; store: ModuleStore; operations: OperationStore; events: EventBus },
+  ) {
+    for (const definition of definitions) this.modules.set(definition.manifest.id, definition);
+  }
+
+  private definition(id: string): ModuleDefinition {
+    const definition = this.modules.get(id);
+    if (!definition) throw notFound(`Module ${id}`);
+    return definition;
+  }
+
+  private config(id: string): Record<string, unknown> {
+    return this.deps.store.get(id).config ?? defaultConfig(this.definition(id).manifest);
+  }
+
+  private runtime(id: string, handle?: OperationHandle): ModuleRuntime {
+    const { manifest } = this.definition(id);
+    return {
+      root: this.deps.root,
+      config: this.config(id),
+      secrets: this.deps.store.secrets(id, manifest.secrets),
+      callPrivileged: (action, args = {}) => {
+        if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
+        return this.deps.helper.call(action, args);
+      },
+      log: (line) => handle?.log(line),
+    };
+  }
+
+  async state(id: string): Promise<ModuleState> {
+    const { manifest } = this.definition(id);
+    const stored = this.deps.store.get(id);
+    const [packages, daemons] = await Promise.all([
+      this.deps.helper.call<{ installed: boolean }>('packages.status', { module: id }),
+      this.deps.helper.call<DaemonStatusReply[]>('daemons.status', { module: id }),
+    ]);
+    return {
+      installed: packages.installed,
+      running: daemons.length > 0 && daemons.every((daemon) => daemon.state === 'running'),
+      enabled: stored.enabled,
+      configured: stored.config !== null,
+      configApplied: stored.configApplied,
+      daemons: daemons.map((daemon, index) => ({ name: manifest.daemons[index]?.name ?? daemon.id, state: daemon.state, pid: daemon.pid, restarts: daemon.restarts })),
+    };
+  }
+
+  async summary(id: string): Promise<ModuleSummary> {
+    const { manifest } = this.definition(id);
+    return {
+      id,
+      title: manifest.title,
+      description: manifest.description,
+      category: manifest.category,
+      packages: manifest.packages,
+      state: await this.state(id),
+      hasWebUi: manifest.webUi !== undefined,
+    };
+  }
+
+  list(): Promise<ModuleSummary[]> {
+    return Promise.all([...this.modules.keys()].map((id) => this.summary(id)));
+  }
+
+  async detail(id: string): Promise<ModuleDetail> {
+    const { manifest, hooks } = this.definition(id);
+    const summary = await this.summary(id);
+    const details = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: 'Details', value: error.message }]) : [];
+    return { ...summary, configSchema: manifest.configSchema, config: this.config(id), details };
+  }
+
+  install(id: string): Operation {
+    const { manifest } = this.definition(id);
+    return this.run(id, 'install', `Installing ${manifest.title}`, async (handle) => {
+      await this.deps.helper.call('packages.install', { module: id }, (progress) => handle.progress(progress.percent, progress.message));
+      handle.log(`packages installed: ${manifest.packages.join(', ')}`);
+      await this.setup(id, handle);
+    });
+  }
+
+  start(id: string): Operation {
+    const { manifest } = this.definition(id);
+    return this.run(id, 'start', `Starting ${manifest.title}`, async (handle) => {
+      await this.requireInstalled(id);
+      await this.setup(id, handle);
+      await this.startDaemons(id, handle);
+      await this.applyConfig(id, null, handle);
+      this.deps.store.update(id, { enabled: true });
+    });
+  }
+
+  stop(id: string): Operation {
+    const { manifest } = this.definition(id);
+    return this.run(id, 'stop', `Stopping ${manifest.title}`, async (handle) => {
+      this.deps.store.update(id, { enabled: false });
+      await this.stopDaemons(id, handle);
+    });
+  }
+
+  uninstall(id: string): Operation {
+    const { manifest } = this.definition(id);
+    return this.run(id, 'uninstall', `Uninstalling ${manifest.title}`, async (handle) => {
+      this.deps.store.update(id, { enabled: false });
+      await this.stopDaemons(id, handle);
+      await this.deps.helper.call('packages.remove', { module: id }, (progress) => handle.progress(progress.percent, progress.message));
+      handle.log(`packages removed: ${manifest.packages.join(', ')}; data and settings are kept`);
+    });
+  }
+
+  /** Validates and saves; a running module gets the change applied as an operation. */
+  saveConfig(id: string, submitted: Record<string, unknown>): { operation: Operation | null } {
+    const { manifest } = this.definition(id);
+    const previous = this.deps.store.get(id).config;
+    const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root);
+    this.deps.store.update(id, { config, configApplied: false });
+    if (!this.deps.store.get(id).enabled) return { operation: null };
+    const operation = this.run(id, 'configure', `Applying ${manifest.title} settings`, async (handle) => {
+      await this.applyConfig(id, previous, handle);
+    });
+    return { operation };
+  }
+
+  async diagnostics(id: string): Promise<DiagnosticCheck[]> {
+    const { manifest, hooks } = this.definition(id);
+    const state = await this.state(id);
+    const generic: DiagnosticCheck[] = [
+      { checkId: `${id}-packages`, description: `Packages ${manifest.packages.join(', ')} are installed`, result: state.installed ? 'passed' : 'failed', parameters: {} },
+    ];
+    if (!state.running || !hooks.diagnose) return generic;
+    return [...generic, ...(await hooks.diagnose(this.runtime(id)))];
+  }
+
+  async logs(id: string): Promise<LogLine[]> {
+    const { manifest } = this.definition(id);
+    const perDaemon = await Promise.all(
+      manifest.daemons.map((daemon) => this.deps.helper.call<LogLine[]>('daemons.logs', { module: id, daemon: daemon.name, limit: 200 })),
+    );
+    return perDaemon.flat().sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  /** The module's own web UI, for the panel's proxy. */
+  webUi(id: string): { target: string; headers: Record<string, string> } | null {
+    const { manifest } = this.definition(id);
+    if (!manifest.webUi) return null;
+    const values = this.templateValues(id);
+    return { target: expandTemplate(manifest.webUi.target, values), headers: expandRecord(manifest.webUi.headers, values) };
+  }
+
+  /** At node start: bring back what the owner had started. */
+  async restoreEnabled(): Promise<void> {
+    for (const id of this.modules.keys()) {
+      if (this.deps.store.get(id).enabled) this.start(id);
+    }
+  }
+
+  private templateValues(id: string): TemplateValues {
+    const { manifest } = this.definition(id);
+    return { root: this.deps.root, paths: manifest.paths, config: this.config(id), secrets: this.deps.store.secrets(id, manifest.secrets) };
+  }
+
+  private run(id: string, kind: string, title: string, work: (handle: OperationHandle) => Promise<void>): Operation {
+    return this.deps.operations.start(id, kind, title, work, () => void this.publishState(id));
+  }
+
+  private async publishState(id: string): Promise<void> {
+    const state = await this.state(id).catch(() => null);
+    if (state) this.deps.events.publish({ type: 'module', module: id, state });
+  }
+
+  private async requireInstalled(id: string): Promise<void> {
+    const { installed } = await this.deps.helper.call<{ installed: boolean }>('packages.status', { module: id });
+    if (!installed) throw new ApiError(409, 'not_installed', `${this.definition(id).manifest.title} is not installed; install it first.`);
+  }
+
+  private async setup(id: string, handle: OperationHandle): Promise<void> {
+    const { manifest, hooks } = this.definition(id);
+    const stored = this.deps.store.get(id);
+    if (!stored.config) this.deps.store.update(id, { config: defaultConfig(manifest) });
+    this.deps.store.secrets(id, manifest.secrets);
+    await hooks.setup?.(this.runtime(id, handle), stored.setupVersion);
+    this.deps.store.update(id, { setupVersion: manifest.version });
+    handle.log(`set up (module version ${manifest.version})`);
+  }
+
+  private async startDaemons(id: string, handle: OperationHandle): Promise<void> {
+    const { manifest } = this.definition(id);
+    const { config, secrets } = this.templateValues(id);
+    for (const daemon of manifest.daemons) {
+      handle.progress(undefined, `Starting ${daemon.name}`);
+      const status = await this.deps.helper.call<DaemonStatusReply>('daemons.start', { module: id, daemon: daemon.name, config, secrets });
+      if (status.state !== 'running') throw new Error(`${daemon.name} did not start (${status.state}); see the module's logs.`);
+      handle.log(`${daemon.name} running as pid ${status.pid}`);
+    }
+  }
+
+  private async stopDaemons(id: string, handle: OperationHandle): Promise<void> {
+    for (const daemon of this.definition(id).manifest.daemons) {
+      await this.deps.helper.call('daemons.stop', { module: id, daemon: daemon.name });
+      handle.log(`${daemon.name} stopped`);
+    }
+  }
+
+  private async applyConfig(id: string, previous: Record<string, unknown> | null, handle: OperationHandle): Promise<void> {
+    const { hooks } = this.definition(id);
+    const outcome = hooks.applyConfig ? await hooks.applyConfig(this.runtime(id, handle), previous) : 'restart';
+    if (outcome === 'restart' && previous !== null) {
+      handle.log('the change needs a restart');
+      await this.stopDaemons(id, handle);
+      await this.startDaemons(id, handle);
+      await hooks.applyConfig?.(this.runtime(id, handle), null);
+    }
+    this.deps.store.update(id, { configApplied: true });
+  }
+}

@@ -1,0 +1,20 @@
+// Lets cloudyd start as root (to read a checkout only root can read) and then become the cloudy user for good.
+import { readFileSync } from 'node:fs';
+
+export function lookupAccount(name: string): { uid: number; gid: number } | null {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const fields = line.split(':');
+    if (fields[0] === name) return { uid: Number(fields[2]), gid: Number(fields[3]) };
+  }
+  return null;
+}
+
+/** Irreversible: supplementary groups, then gid, then uid (in that order, or the later calls fail). */
+export function dropPrivileges(account: string): void {
+  const ids = lookupAccount(account);
+  if (!ids) throw new Error(`the account ${account} does not exist; the helper creates it when it starts`);
+  process.setgroups!([ids.gid]);
+  process.setgid!(ids.gid);
+  process.setuid!(ids.uid);
+  if (process.getuid!() !== ids.uid || process.geteuid!() !== ids.uid) throw new Error('could not drop root privileges');
+}

@@ -1,0 +1,47 @@
+// Thin routes over the module lifecycle: validate the request, call ModuleService, answer.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+
+import {
+  ConfigUpdateRequest,
+  DiagnosticCheck,
+  LogLine,
+  ModuleDetail,
+  ModuleIdParams,
+  ModuleSummary,
+  OperationAccepted,
+  replies,
+} from '../../shared/api-contract.ts';
+import type { ModuleService } from '../module-service.ts';
+
+type IdRequest = { Params: { id: string } };
+
+export function registerModuleRoutes(app: FastifyInstance, modules: ModuleService): void {
+  app.get('/api/modules', { schema: { response: replies(Type.Array(ModuleSummary)) } }, () => modules.list());
+
+  app.get<IdRequest>('/api/modules/:id', { schema: { params: ModuleIdParams, response: replies(ModuleDetail) } }, (request) => modules.detail(request.params.id));
+
+  app.put<IdRequest & { Body: ConfigUpdateRequest }>(
+    '/api/modules/:id/config',
+    { config: { access: 'admin' }, schema: { params: ModuleIdParams, body: ConfigUpdateRequest, response: replies(ModuleDetail) } },
+    async (request) => {
+      modules.saveConfig(request.params.id, request.body.values);
+      return modules.detail(request.params.id);
+    },
+  );
+
+  const lifecycle = { install: modules.install, start: modules.start, stop: modules.stop, uninstall: modules.uninstall } as const;
+  for (const [verb, action] of Object.entries(lifecycle)) {
+    app.post<IdRequest>(
+      `/api/modules/:id/${verb}`,
+      { config: { access: 'admin' }, schema: { params: ModuleIdParams, response: replies(OperationAccepted, 202) } },
+      async (request, reply) => reply.code(202).send({ operationId: action.call(modules, request.params.id).id }),
+    );
+  }
+
+  app.get<IdRequest>('/api/modules/:id/diagnostics', { schema: { params: ModuleIdParams, response: replies(Type.Array(DiagnosticCheck)) } }, (request) =>
+    modules.diagnostics(request.params.id),
+  );
+
+  app.get<IdRequest>('/api/modules/:id/logs', { schema: { params: ModuleIdParams, response: replies(Type.Array(LogLine)) } }, (request) => modules.logs(request.params.id));
+}

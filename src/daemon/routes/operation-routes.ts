@@ -1,0 +1,33 @@
+// Operations and the live event stream (Server-Sent Events) that the panel and CLI follow.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+
+import { Operation, OperationIdParams, replies } from '../../shared/api-contract.ts';
+import type { EventBus } from '../event-bus.ts';
+import type { OperationStore } from '../operations.ts';
+
+const KEEPALIVE_MS = 25_000;
+
+export function registerOperationRoutes(app: FastifyInstance, deps: { operations: OperationStore; events: EventBus }): void {
+  app.get('/api/operations', { schema: { response: replies(Type.Array(Operation)) } }, () => deps.operations.recent());
+
+  app.get<{ Params: { id: string } }>('/api/operations/:id', { schema: { params: OperationIdParams, response: replies(Operation) } }, (request) =>
+    deps.operations.get(request.params.id),
+  );
+
+  app.get('/api/events', { schema: { response: { 200: Type.String({ description: 'text/event-stream: operation and module events' }) } } }, (request, reply) => {
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    stream.write('retry: 2000\n\n');
+    const unsubscribe = deps.events.subscribe((event) => {
+      const data = event.type === 'operation' ? event.operation : { module: event.module, state: event.state };
+      stream.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    });
+    const keepalive = setInterval(() => stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+    request.raw.on('close', () => {
+      clearInterval(keepalive);
+      unsubscribe();
+    });
+  });
+}

@@ -1,0 +1,117 @@
+// The helper's one door to the system: programs by argv, atomic writes, and only below allowed paths.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { isInside } from '../kit/template.ts';
+import type { ProgramResult, RunOptions, SystemDoor } from '../kit/privileged-action.ts';
+
+export class PathNotDeclaredError extends Error {
+  override name = 'PathNotDeclaredError';
+}
+
+const OUTPUT_LIMIT = 256 * 1024;
+
+export class LocalSystemDoor implements SystemDoor {
+  /** @param allowedRoots absolute directories below which files may be written or removed. */
+  constructor(private readonly allowedRoots: string[]) {}
+
+  assertAllowed(absolutePath: string): void {
+    if (!path.isAbsolute(absolutePath) || !this.allowedRoots.some((base) => isInside(base, absolutePath))) {
+      throw new PathNotDeclaredError(`path ${absolutePath} is outside every declared path`);
+    }
+  }
+
+  async run(program: string, args: string[], options: RunOptions = {}): Promise<ProgramResult> {
+    const account = options.user ? await this.requireUser(options.user) : undefined;
+    const child = spawn(program, args, {
+      shell: false,
+      cwd: options.cwd,
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe', options.onStatusLine ? 'pipe' : 'ignore'],
+      ...(account ? { uid: account.uid, gid: account.gid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT)));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT)));
+    const statusStream = child.stdio[3];
+    if (options.onStatusLine && statusStream && 'on' in statusStream) {
+      createInterface({ input: statusStream as NodeJS.ReadableStream }).on('line', options.onStatusLine);
+    }
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (exitCode) => resolve(exitCode));
+    }).finally(() => clearTimeout(timer));
+    return { code, stdout, stderr };
+  }
+
+  async writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void> {
+    this.assertAllowed(absolutePath);
+    await mkdir(path.dirname(absolutePath), { recursive: true });
+    const temporary = `${absolutePath}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      const handle = await open(temporary, 'wx', options.mode);
+      try {
+        await handle.writeFile(content);
+        await handle.chmod(options.mode);
+        if (options.user) {
+          const account = await this.requireUser(options.user);
+          await handle.chown(account.uid, account.gid);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, absolutePath);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async ensureDirectory(absolutePath: string, options: { mode: number; user?: string }): Promise<void> {
+    this.assertAllowed(absolutePath);
+    // Parents get 0755 so the daemon's user can traverse them; only the leaf gets the requested mode.
+    await mkdir(path.dirname(absolutePath), { recursive: true, mode: 0o755 });
+    await mkdir(absolutePath, { recursive: true });
+    await chmod(absolutePath, options.mode);
+    if (options.user) {
+      const account = await this.requireUser(options.user);
+      await chown(absolutePath, account.uid, account.gid);
+    }
+  }
+
+  async removeTree(absolutePath: string): Promise<void> {
+    this.assertAllowed(absolutePath);
+    if (this.allowedRoots.some((base) => path.resolve(base) === path.resolve(absolutePath))) {
+      throw new PathNotDeclaredError(`refusing to remove the declared root ${absolutePath} itself`);
+    }
+    await rm(absolutePath, { recursive: true, force: true });
+  }
+
+  async lookupUser(name: string): Promise<{ uid: number; gid: number } | null> {
+    const { code, stdout } = await this.run('getent', ['passwd', name]);
+    if (code !== 0) return null;
+    const fields = stdout.trim().split(':');
+    return { uid: Number(fields[2]), gid: Number(fields[3]) };
+  }
+
+  async ensureSystemUser(name: string, home: string): Promise<{ uid: number; gid: number }> {
+    const existing = await this.lookupUser(name);
+    if (existing) return existing;
+    const created = await this.run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin', name]);
+    // Exit 9 means another node on this machine created it a moment ago: the account exists, which is what we want.
+    if (created.code !== 0 && created.code !== 9) throw new Error(`useradd ${name} failed: ${created.stderr.trim()}`);
+    return this.requireUser(name);
+  }
+
+  private async requireUser(name: string): Promise<{ uid: number; gid: number }> {
+    const account = await this.lookupUser(name);
+    if (!account) throw new Error(`system user ${name} does not exist`);
+    return account;
+  }
+}

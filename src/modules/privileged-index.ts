@@ -1,0 +1,5 @@
+// Every module's root actions; imported only by the helper's composition root.
+import type { PrivilegedAction } from '../kit/privileged-action.ts';
+import { syncthingActions } from './syncthing/privileged.ts';
+
+export const modulePrivilegedActions: PrivilegedAction[] = [...syncthingActions] as PrivilegedAction[];

@@ -1,0 +1,83 @@
+// Syncthing beyond the generic lifecycle: config applied through its REST API, device ID and folders shown.
+import type { ModuleDefinition, ModuleRuntime } from '../../kit/module-hooks.ts';
+import { resolveDeclaredPath } from '../../kit/template.ts';
+import type { DiagnosticCheck } from '../../shared/api-contract.ts';
+import { syncthingManifest } from './manifest.ts';
+import { SyncthingRestClient } from './syncthing-rest-client.ts';
+
+/** The folder Cloudy manages; others the user adds in Syncthing's own UI are left alone. */
+export const SHARED_FOLDER_ID = 'cloudy-shared';
+
+function restClient(runtime: ModuleRuntime): SyncthingRestClient {
+  return new SyncthingRestClient(`http://127.0.0.1:${runtime.config.guiPort}`, runtime.secrets.apiKey ?? '');
+}
+
+/** Options derived from the form (REST config object names from Syncthing's config.xml schema). */
+export function syncthingOptions(config: Record<string, unknown>): Record<string, unknown> {
+  return {
+    listenAddresses: [`tcp://0.0.0.0:${config.listenPort}`],
+    localAnnounceEnabled: config.localDiscovery,
+    globalAnnounceEnabled: config.globalDiscovery,
+    relaysEnabled: config.relays,
+    natEnabled: config.globalDiscovery,
+    maxSendKbps: config.maxSendKiBps,
+    urAccepted: -1,
+    crashReportingEnabled: false,
+    autoUpgradeIntervalH: 0,
+  };
+}
+
+async function applyConfig(runtime: ModuleRuntime, previous: Record<string, unknown> | null): Promise<'applied' | 'restart'> {
+  // The GUI port is part of the daemon's argv: only a restart moves it.
+  if (previous && previous.guiPort !== runtime.config.guiPort) return 'restart';
+  const client = restClient(runtime);
+  const { myID } = await client.status();
+  await client.patchOptions(syncthingOptions(runtime.config));
+  await client.patchDevice(myID, { name: String(runtime.config.deviceName) });
+  const folderPath = String(runtime.config.sharedFolderPath);
+  await runtime.callPrivileged('syncthing.ensureFolder', { folderPath });
+  const existing = (await client.folders()).find((folder) => folder.id === SHARED_FOLDER_ID);
+  await client.putFolder({
+    ...(existing ?? {}),
+    id: SHARED_FOLDER_ID,
+    label: 'Shared',
+    path: resolveDeclaredPath(runtime.root, folderPath),
+    type: existing?.type ?? 'sendreceive',
+    devices: existing?.devices ?? [{ deviceID: myID }],
+  });
+  runtime.log(`applied config: device name ${runtime.config.deviceName}, sync port ${runtime.config.listenPort}, folder ${folderPath}`);
+  return (await client.restartRequired()).requiresRestart ? 'restart' : 'applied';
+}
+
+async function diagnose(runtime: ModuleRuntime): Promise<DiagnosticCheck[]> {
+  const client = restClient(runtime);
+  const [checkRunning, checkRest, checkListening] = syncthingManifest.diagnostics;
+  const reachable = await client.ping().then(() => true, () => false);
+  const listening = reachable && (await client.connections().then(() => true, () => false));
+  return [
+    { checkId: checkRunning!.checkId, description: checkRunning!.description, result: reachable ? 'passed' : 'failed', parameters: {} },
+    { checkId: checkRest!.checkId, description: checkRest!.description, result: reachable ? 'passed' : 'failed', parameters: { port: String(runtime.config.guiPort) } },
+    { checkId: checkListening!.checkId, description: checkListening!.description, result: listening ? 'passed' : 'failed', parameters: { port: String(runtime.config.listenPort) } },
+  ];
+}
+
+export const syncthingModule: ModuleDefinition = {
+  manifest: syncthingManifest,
+  hooks: {
+    async setup(runtime) {
+      await runtime.callPrivileged('syncthing.prepareHome');
+    },
+    applyConfig,
+    async details(runtime) {
+      const client = restClient(runtime);
+      const [{ myID }, folders, devices, { version }] = await Promise.all([client.status(), client.folders(), client.devices(), client.version()]);
+      return [
+        { label: 'Device ID', value: myID, kind: 'id' as const },
+        { label: 'Version', value: version },
+        { label: 'Known devices', value: String(devices.filter((device) => device.deviceID !== myID).length) },
+        ...folders.map((folder) => ({ label: `Folder ${folder.label || folder.id}`, value: folder.path, kind: 'path' as const })),
+      ];
+    },
+    diagnose,
+  },
+};

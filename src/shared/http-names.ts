@@ -1,0 +1,9 @@
+// Names and patterns shared by server, panel and CLI that must not pull a schema library into the browser.
+export const CSRF_HEADER = 'x-csrf-token';
+export const SESSION_COOKIE = 'cloudy_session';
+export const LANGUAGES = ['en', 'ca', 'es'] as const;
+export const USERNAME_PATTERN = '^[a-z][a-z0-9_-]{1,31}$';
+export const HOSTNAME_PATTERN = '^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$';
+export const MODULE_ID_PATTERN = '^[a-z][a-z0-9-]{1,31}$';
+/** Where a module's own web UI is proxied, behind the panel's login. */
+export const moduleWebUiPath = (moduleId: string): string => `/apps/${moduleId}/`;

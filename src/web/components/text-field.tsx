@@ -1,0 +1,47 @@
+// A labelled text input with its help text and the server's message for it.
+import type { ApiError } from '../api/http-client.ts';
+import { FieldError, fieldErrorId } from './form-messages.tsx';
+
+interface TextFieldProps {
+  /** The API's field name: keys the server's per-field message. */
+  name: string;
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error: ApiError | null;
+  type?: 'text' | 'password';
+  autoComplete?: string;
+  help?: string;
+}
+
+export function TextField({ name, id, label, value, onInput, error, type = 'text', autoComplete, help }: TextFieldProps) {
+  const helpId = `${id}-help`;
+  const hasError = error?.fields[name] !== undefined;
+  const describedBy = [help === undefined ? '' : helpId, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
+  // Preact types <input> per `type`, so the shared attributes go to one of two literal-typed elements.
+  const inputProps = {
+    id,
+    name,
+    value,
+    autocomplete: autoComplete,
+    autocapitalize: 'off' as const,
+    spellcheck: false,
+    'aria-invalid': hasError,
+    'aria-describedby': describedBy === '' ? undefined : describedBy,
+    'data-testid': id,
+    onInput: (event: Event) => onInput((event.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {type === 'password' ? <input type="password" {...inputProps} /> : <input type="text" {...inputProps} />}
+      {help === undefined ? null : (
+        <p class="help" id={helpId}>
+          {help}
+        </p>
+      )}
+      <FieldError error={error} name={name} />
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// One input of a module's configuration form, chosen by the field's type, with label, help and error.
+import type { ApiError } from '../api/http-client.ts';
+import { FieldError, fieldErrorId } from '../components/form-messages.tsx';
+import type { ConfigFieldSpec } from './config-schema.ts';
+
+interface ConfigFieldProps {
+  field: ConfigFieldSpec;
+  value: string | boolean;
+  error: ApiError | null;
+  onChange: (value: string | boolean) => void;
+}
+
+export function ConfigField({ field, value, error, onChange }: ConfigFieldProps) {
+  const id = `config-field-${field.name}`;
+  const helpId = `${id}-help`;
+  const hasError = error?.fields[field.name] !== undefined;
+  const describedBy = [field.description === null ? '' : helpId, hasError ? fieldErrorId(field.name) : ''].filter(Boolean).join(' ');
+  const common = {
+    id,
+    name: field.name,
+    'data-testid': id,
+    'aria-invalid': hasError,
+    'aria-required': field.required,
+    'aria-describedby': describedBy === '' ? undefined : describedBy,
+  };
+  const label = <label for={id}>{field.title}</label>;
+  let input;
+  if (field.kind === 'boolean') {
+    input = <input {...common} type="checkbox" checked={value === true} onChange={(event) => onChange(event.currentTarget.checked)} />;
+  } else if (field.kind === 'choice') {
+    input = (
+      <select {...common} value={String(value)} onChange={(event) => onChange(event.currentTarget.value)}>
+        {field.choices.map((choice, index) => (
+          <option key={index} value={String(index)}>
+            {String(choice)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === 'text') {
+    input = <input {...common} type="text" value={String(value)} onInput={(event) => onChange(event.currentTarget.value)} />;
+  } else {
+    input = (
+      <input
+        {...common}
+        type="number"
+        inputMode={field.kind === 'integer' ? 'numeric' : 'decimal'}
+        step={field.kind === 'integer' ? 1 : 'any'}
+        min={field.minimum ?? undefined}
+        max={field.maximum ?? undefined}
+        value={String(value)}
+        onInput={(event) => onChange(event.currentTarget.value)}
+      />
+    );
+  }
+  return (
+    <div class={field.kind === 'boolean' ? 'field field-checkbox' : 'field'}>
+      {field.kind === 'boolean' ? [input, label] : [label, input]}
+      {field.description === null ? null : (
+        <p class="help" id={helpId}>
+          {field.description}
+        </p>
+      )}
+      <FieldError error={error} name={field.name} />
+    </div>
+  );
+}

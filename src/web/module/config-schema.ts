@@ -1,0 +1,103 @@
+// Turns a module's JSON Schema into form fields, and form inputs back into configuration values.
+
+export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'choice';
+
+export interface ConfigFieldSpec {
+  name: string;
+  kind: FieldKind;
+  title: string;
+  description: string | null;
+  required: boolean;
+  minimum: number | null;
+  maximum: number | null;
+  /** Allowed values of an enum, in schema order; the form refers to them by index. */
+  choices: unknown[];
+}
+
+/** What an input holds: text for text, number and choice inputs (a choice's index), a flag for checkboxes. */
+export type FormValues = Record<string, string | boolean>;
+
+interface PropertySchema {
+  type?: unknown;
+  title?: unknown;
+  description?: unknown;
+  default?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  enum?: unknown;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const asNumber = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+function kindOf(property: PropertySchema): FieldKind | null {
+  if (Array.isArray(property.enum)) return 'choice';
+  switch (property.type) {
+    case 'string':
+      return 'text';
+    case 'integer':
+    case 'number':
+    case 'boolean':
+      return property.type;
+    default:
+      return null;
+  }
+}
+
+/** The fields the form can render; properties of other types (arrays, objects) keep their saved value. */
+export function configFields(schema: unknown): ConfigFieldSpec[] {
+  if (!isRecord(schema) || !isRecord(schema.properties)) return [];
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  const fields: ConfigFieldSpec[] = [];
+  for (const [name, raw] of Object.entries(schema.properties)) {
+    if (!isRecord(raw)) continue;
+    const property = raw as PropertySchema;
+    const kind = kindOf(property);
+    if (kind === null) continue;
+    fields.push({
+      name,
+      kind,
+      title: typeof property.title === 'string' ? property.title : name,
+      description: typeof property.description === 'string' ? property.description : null,
+      required: required.includes(name),
+      minimum: asNumber(property.minimum),
+      maximum: asNumber(property.maximum),
+      choices: Array.isArray(property.enum) ? property.enum : [],
+    });
+  }
+  return fields;
+}
+
+export function defaultsOf(schema: unknown): Record<string, unknown> {
+  if (!isRecord(schema) || !isRecord(schema.properties)) return {};
+  const defaults: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if (isRecord(property) && property.default !== undefined) defaults[name] = property.default;
+  }
+  return defaults;
+}
+
+export function toFormValues(fields: ConfigFieldSpec[], config: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const field of fields) {
+    const value = config[field.name];
+    if (field.kind === 'boolean') values[field.name] = value === true;
+    else if (field.kind === 'choice') values[field.name] = String(Math.max(0, field.choices.indexOf(value)));
+    else values[field.name] = value === undefined || value === null ? '' : String(value);
+  }
+  return values;
+}
+
+/** The configuration to send: saved values, overwritten by the form's inputs converted to their types. */
+export function toConfigValues(fields: ConfigFieldSpec[], values: FormValues, config: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...config };
+  for (const field of fields) {
+    const value = values[field.name];
+    if (field.kind === 'boolean') result[field.name] = value === true;
+    else if (field.kind === 'choice') result[field.name] = field.choices[Number(value)];
+    else if (field.kind === 'text') result[field.name] = String(value ?? '');
+    // An empty or unreadable number goes as null so the server names the field in its reply.
+    else result[field.name] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : null;
+  }
+  return result;
+}

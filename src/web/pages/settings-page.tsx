@@ -1,0 +1,18 @@
+// Settings: the node's name (administrators only), one's password and language.
+import { t } from '../i18n/i18n.ts';
+import { HostnameForm } from '../settings/hostname-form.tsx';
+import { LanguageForm } from '../settings/language-form.tsx';
+import { PasswordForm } from '../settings/password-form.tsx';
+import { useSession } from '../session-context.ts';
+
+export function SettingsPage() {
+  const { session } = useSession();
+  return (
+    <section data-testid="settings">
+      <h1>{t('settings.title')}</h1>
+      {session.role === 'admin' ? <HostnameForm /> : null}
+      <PasswordForm />
+      <LanguageForm />
+    </section>
+  );
+}

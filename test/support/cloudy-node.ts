@@ -1,0 +1,104 @@
+// Starts a real Cloudy node (launcher + helper + cloudyd) in a temp root dir for a test, and stops it by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, chmodSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface NodeState {
+  pid: number;
+  helperPid: number | null;
+  cloudydPid: number | null;
+  httpsPort: number;
+  httpPort: number;
+}
+
+export interface StartedNode {
+  root: string;
+  baseUrl: string;
+  httpUrl: string;
+  process: ChildProcess;
+  output(): string;
+  state(): NodeState;
+  setupCode(): string;
+  waitHealthy(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function makeRootDir(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cloudy-test-'));
+  chmodSync(root, 0o755);
+  return root;
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { rejectUnauthorized: false }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function startCloudyNode(options: { root?: string; listen?: string } = {}): Promise<StartedNode> {
+  const root = options.root ?? makeRootDir();
+  const listen = options.listen ?? '127.0.0.1';
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort)],
+    { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
+  child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
+  const baseUrl = `https://${listen}:${httpsPort}`;
+  const node: StartedNode = {
+    root,
+    baseUrl,
+    httpUrl: `http://${listen}:${httpPort}`,
+    process: child,
+    output: () => output,
+    state: () => JSON.parse(readFileSync(path.join(root, 'run/cloudy/node.json'), 'utf8')) as NodeState,
+    setupCode: () => readFileSync(path.join(root, 'etc/cloudy/setup-code'), 'utf8').trim(),
+    async waitHealthy(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const healthy = await getJson(`${baseUrl}/api/health`).then((reply) => reply.status === 200, () => false);
+        if (healthy) return;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`node did not become healthy:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+    },
+  };
+  await node.waitHealthy();
+  return node;
+}
