@@ -28,6 +28,7 @@ export function App() {
 
   const signedIn = useCallback((session: SessionInfo) => {
     setCsrfToken(session.csrfToken);
+    storeLanguage(session.language);
     setLanguage(session.language);
     setPhase({ kind: 'signed-in', session });
     const route = parseRoute(window.location.hash);
@@ -62,13 +63,11 @@ export function App() {
   };
 
   const signOut = async (): Promise<void> => {
-    try {
-      await api.logout();
-    } finally {
-      setCsrfToken('');
-      navigate({ page: 'login' });
-      setPhase({ kind: 'login' });
-    }
+    // The user wants out: a session the server already dropped, or a failed call, still ends at the login page.
+    await api.logout().catch(() => undefined);
+    setCsrfToken('');
+    navigate({ page: 'login' });
+    setPhase({ kind: 'login' });
   };
 
   switch (phase.kind) {

@@ -15,14 +15,15 @@ interface ConfigFormProps {
 }
 
 export function ConfigForm({ module, onSaved }: ConfigFormProps) {
-  const fields = useMemo(() => configFields(module.configSchema), [module.configSchema]);
-  const config = useMemo(() => ({ ...defaultsOf(module.configSchema), ...module.config }), [module.configSchema, module.config]);
+  // Reloads bring equal but new objects: compare by content so that unsaved edits survive them.
+  const schemaText = JSON.stringify(module.configSchema);
+  const configText = JSON.stringify(module.config);
+  const fields = useMemo(() => configFields(module.configSchema), [schemaText]);
+  const config = useMemo(() => ({ ...defaultsOf(module.configSchema), ...module.config }), [schemaText, configText]);
   const [values, setValues] = useState(() => toFormValues(fields, config));
   const [saved, setSaved] = useState(false);
   const { busy, error, submit } = useSubmission();
-  // Take the server's values when they really change (after a save or an operation), not on every reload.
-  const configText = JSON.stringify(config);
-  useEffect(() => setValues(toFormValues(fields, config)), [fields, configText]);
+  useEffect(() => setValues(toFormValues(fields, config)), [fields, config]);
 
   if (fields.length === 0) return <p class="muted">{t('config.nothing')}</p>;
   const onSubmit = (event: Event): void => {
