@@ -75,3 +75,26 @@ export class PanelSession {
     }
   }
 }
+
+/** Collects server-sent events from /api/events until closed. */
+export function openEventStream(session: PanelSession): { events: Array<{ type: string; data: any }>; close(): void } {
+  const events: Array<{ type: string; data: any }> = [];
+  const request = https.request(`${session.baseUrl}/api/events`, { rejectUnauthorized: false, headers: { cookie: session.cookie } }, (response) => {
+    let buffered = '';
+    response.on('data', (chunk) => {
+      buffered += chunk;
+      let boundary: number;
+      while ((boundary = buffered.indexOf('\n\n')) !== -1) {
+        const block = buffered.slice(0, boundary);
+        buffered = buffered.slice(boundary + 2);
+        const type = /^event: (.+)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (type && data) events.push({ type, data: JSON.parse(data) });
+      }
+    });
+    response.on('error', () => undefined);
+  });
+  request.on('error', () => undefined);
+  request.end();
+  return { events, close: () => request.destroy() };
+}

@@ -1,8 +1,8 @@
 // The panel's language for this account, stored on the node and applied at once.
-import { LanguageSelect } from '../components/language-select.tsx';
-import { FormError } from '../components/form-messages.tsx';
-import { useSubmission } from '../hooks/use-submission.ts';
 import { api } from '../api/cloudy-api.ts';
+import { FormError } from '../components/form-messages.tsx';
+import { LanguageSelect } from '../components/language-select.tsx';
+import { useSubmission } from '../hooks/use-submission.ts';
 import { t } from '../i18n/i18n.ts';
 import { useSession } from '../session-context.ts';
 
