@@ -49,7 +49,9 @@ function validationFields(error: FastifyError): Record<string, string> {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, ...(deps.https ? { https: deps.https } : {}) } as FastifyServerOptions);
+  // Strict validation: Fastify's defaults would silently drop unknown properties and coerce types.
+  const ajv = { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } };
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, ajv, ...(deps.https ? { https: deps.https } : {}) } as FastifyServerOptions);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -22,6 +22,14 @@ function describe(field: FieldSchema | undefined, error: ValueError): string {
   return `${title} contains characters or a form that is not allowed. ${field.description ?? ''}`.trim();
 }
 
+/** The CLI sends KEY=VALUE text: read "22000" and "true" as the schema's types, exactly or not at all. */
+function fromCommandLine(field: FieldSchema | undefined, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (field?.type === 'integer' && /^-?\d{1,15}$/.test(value)) return Number(value);
+  if (field?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}
+
 /** Returns the complete config (defaults filled in) or throws a 400 ApiError listing every bad field. */
 export function validateModuleConfig(manifest: ModuleManifest, current: Record<string, unknown>, submitted: Record<string, unknown>, root: string): Record<string, unknown> {
   const schema = manifest.configSchema;
@@ -30,8 +38,8 @@ export function validateModuleConfig(manifest: ModuleManifest, current: Record<s
   for (const key of Object.keys(submitted)) {
     if (!(key in properties)) fields[key] = `${key} is not a setting of ${manifest.title}.`;
   }
-  // Convert turns the CLI's "22000" and "true" into the schema's types; anything else stays as sent.
-  const merged = Value.Convert(schema, { ...Value.Default(schema, {}) as object, ...current, ...submitted }) as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(submitted).map(([key, value]) => [key, fromCommandLine(properties[key], value)]));
+  const merged = { ...(Value.Default(schema, {}) as object), ...current, ...converted } as Record<string, unknown>;
   for (const error of Value.Errors(schema, merged)) {
     const key = error.path.split('/')[1] ?? '';
     if (key && !fields[key]) fields[key] = describe(properties[key], error);

@@ -46,3 +46,11 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** uid and gid of a system account, from /etc/passwd. */
+export function systemAccount(name: string): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${name}:`));
+  assert.ok(line, `account ${name} exists`);
+  const fields = line.split(':');
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+}

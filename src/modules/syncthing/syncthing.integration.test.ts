@@ -5,9 +5,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { freePort, startCloudyNode, type StartedNode } from '../../../test/support/cloudy-node.ts';
-import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, processUid, runOperation } from '../../../test/support/module-lifecycle.ts';
+import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, processUid, runOperation, systemAccount } from '../../../test/support/module-lifecycle.ts';
 import { openEventStream, PanelSession, rawRequest } from '../../../test/support/panel-session.ts';
-import { lookupAccount } from '../../daemon/privilege-drop.ts';
 
 let node: StartedNode;
 let session: PanelSession;
@@ -50,7 +49,7 @@ test('start runs syncthing as its own user and applies the settings through its 
   assert.equal(detail.state.running, true);
   assert.equal(detail.state.configApplied, true);
   const pid = detail.state.daemons[0].pid;
-  assert.equal(processUid(pid), lookupAccount('cloudy-syncthing')!.uid);
+  assert.equal(processUid(pid), systemAccount('cloudy-syncthing').uid);
 
   const status = await session.request('GET', '/apps/syncthing/rest/system/status');
   assert.equal(status.status, 200);
@@ -65,7 +64,7 @@ test('start runs syncthing as its own user and applies the settings through its 
   assert.equal(self.name, 'lab node');
 
   const folderPath = path.join(node.root, 'srv/cloudy/syncthing/shared');
-  assert.equal(statSync(folderPath).uid, lookupAccount('cloudy-syncthing')!.uid);
+  assert.equal(statSync(folderPath).uid, systemAccount('cloudy-syncthing').uid);
   assert.ok(detail.details.some((line: { value: string }) => line.value === folderPath), 'the shared folder is listed');
 });
 

@@ -1,0 +1,37 @@
+// The door writes atomically and only below declared paths.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { LocalSystemDoor, PathNotDeclaredError } from './system-door.ts';
+
+const base = mkdtempSync(path.join(os.tmpdir(), 'cloudy-door-'));
+const door = new LocalSystemDoor([path.join(base, 'allowed')]);
+
+test('files are written whole, with their mode, and no temp file remains', async () => {
+  const file = path.join(base, 'allowed/sub/config.json');
+  await door.writeFileAtomic(file, '{"a":1}', { mode: 0o640 });
+  assert.equal(readFileSync(file, 'utf8'), '{"a":1}');
+  assert.equal(statSync(file).mode & 0o777, 0o640);
+  await door.writeFileAtomic(file, '{"a":2}', { mode: 0o640 });
+  assert.equal(readFileSync(file, 'utf8'), '{"a":2}');
+  assert.deepEqual(readdirSync(path.dirname(file)), ['config.json']);
+});
+
+test('paths outside the declared ones are refused before touching the disk', async () => {
+  for (const outside of [path.join(base, 'other/file'), path.join(base, 'allowed/../escape'), 'relative/path', path.join(base, 'allowedx/file')]) {
+    await assert.rejects(door.writeFileAtomic(outside, 'x', { mode: 0o600 }), PathNotDeclaredError);
+    await assert.rejects(door.ensureDirectory(outside, { mode: 0o700 }), PathNotDeclaredError);
+  }
+  await assert.rejects(door.removeTree(path.join(base, 'allowed')), PathNotDeclaredError, 'the declared root itself stays');
+  assert.equal(existsSync(path.join(base, 'escape')), false);
+  assert.equal(existsSync(path.join(base, 'other')), false);
+});
+
+test('programs run from an argv array and report exit code and output', async () => {
+  const result = await door.run('printf', ['%s|', 'a b', '$(id)', ';']);
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, 'a b|$(id)|;|');
+});
