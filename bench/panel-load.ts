@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { chromium, type Request } from 'playwright-core';
 
-import { SESSION_COOKIE } from '../../src/shared/http-names.ts';
+import { SESSION_COOKIE } from '../src/shared/http-names.ts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const KINDS: Record<string, PanelFileKind> = { document: 'html', script: 'js', stylesheet: 'css' };

@@ -16,6 +16,7 @@ import { registerModuleRoutes } from './routes/module-routes.ts';
 import { registerNodeRoutes } from './routes/node-routes.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { registerSessionRoutes, type SessionRouteDeps } from './routes/session-routes.ts';
+import { registerUserRoutes } from './routes/user-routes.ts';
 import { registerWebUiProxy } from './routes/web-ui-proxy.ts';
 import { registerWebAssets, type WebAssets } from './web-assets.ts';
 
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerSessionRoutes(app, deps);
   registerNodeRoutes(app, deps);
+  registerUserRoutes(app, deps.accounts);
   registerModuleRoutes(app, deps.modules);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);

@@ -181,3 +181,14 @@ export const OperationIdParams = Type.Object({ id: Type.String({ pattern: '^[a-z
 export function replies(ok: TSchema, okStatus = 200): Record<number, TSchema> {
   return { [okStatus]: ok, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply };
 }
+
+export const UserSummary = Type.Object({ username: Type.String(), role: Role, language: Language });
+export type UserSummary = Static<typeof UserSummary>;
+
+export const UserCreateRequest = Type.Object(
+  { username: Type.String({ pattern: USERNAME_PATTERN }), password: Password, role: Role },
+  { additionalProperties: false },
+);
+export type UserCreateRequest = Static<typeof UserCreateRequest>;
+
+export const UsernameParams = Type.Object({ username: Type.String({ pattern: USERNAME_PATTERN }) });

@@ -23,7 +23,7 @@ async function documentedRoutes(): Promise<Array<{ method: string; path: string;
   assert.equal(status, 200);
   const routes: Array<{ method: string; path: string; access: string }> = [];
   for (const [template, operations] of Object.entries(body.paths as Record<string, Record<string, { 'x-access'?: string }>>)) {
-    const path = template.replace('{id}', template.startsWith('/api/operations') ? '00000000-0000-0000-0000-000000000000' : 'syncthing').replace('{*}', 'index.html');
+    const path = template.replace('{username}', 'nobody').replace('{id}', template.startsWith('/api/operations') ? '00000000-0000-0000-0000-000000000000' : 'syncthing').replace('{*}', 'index.html');
     for (const [method, operation] of Object.entries(operations)) routes.push({ method, path, access: operation['x-access'] ?? 'user' });
   }
   return routes;
@@ -104,6 +104,30 @@ test('logout ends the session; the password can be changed', async () => {
   assert.equal((await fresh.request('GET', '/api/session')).status, 401);
   assert.equal((await fresh.login('admin', 'another long password')).status, 200);
   assert.equal((await fresh.request('PUT', '/api/account/password', { currentPassword: 'another long password', newPassword: PASSWORD })).status, 204);
+});
+
+test('administrators manage accounts; a user role can look but not change the node', async () => {
+  const admin = new PanelSession(node.baseUrl);
+  await admin.login('admin', PASSWORD);
+  const created = await admin.request('POST', '/api/users', { username: 'member', password: 'member password', role: 'user' });
+  assert.equal(created.status, 201);
+  assert.equal((await admin.request('POST', '/api/users', { username: 'member', password: 'member password', role: 'user' })).status, 409);
+  const badName = await admin.request('POST', '/api/users', { username: '../root', password: 'member password', role: 'user' });
+  assert.equal(badName.status, 400);
+  assert.ok(badName.body.fields.username);
+
+  const member = new PanelSession(node.baseUrl);
+  assert.equal((await member.login('member', 'member password')).body.role, 'user');
+  assert.equal((await member.request('GET', '/api/modules')).status, 200);
+  assert.equal((await member.request('POST', '/api/modules/syncthing/install')).status, 403);
+  assert.equal((await member.request('PUT', '/api/node/hostname', { hostname: 'taken' })).status, 403);
+  assert.equal((await member.request('GET', '/api/users')).status, 403);
+  assert.equal((await member.request('PUT', '/api/account/language', { language: 'es' })).status, 204, 'everyone sets their own language');
+
+  assert.equal((await admin.request('DELETE', '/api/users/admin')).status, 409, 'the last administrator stays');
+  assert.equal((await admin.request('DELETE', '/api/users/member')).status, 204);
+  assert.equal((await member.request('GET', '/api/session')).status, 401, 'a removed account loses its sessions');
+  assert.deepEqual((await admin.request('GET', '/api/users')).body.map((user: { username: string }) => user.username), ['admin']);
 });
 
 test('login is throttled after repeated failures', async () => {

@@ -45,6 +45,26 @@ export class AccountStore {
     return row && matches ? { username: row.username, role: row.role, language: row.language } : null;
   }
 
+  list(): Account[] {
+    return this.db.prepare('SELECT username, role, language FROM users ORDER BY username').all() as Account[];
+  }
+
+  exists(username: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+  }
+
+  /** Refuses to remove the last administrator: the node would have nobody to manage it. */
+  remove(username: string): 'removed' | 'missing' | 'last_admin' {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT role FROM users WHERE username = ?').get(username) as { role: Role } | undefined;
+      if (!row) return 'missing' as const;
+      const admins = (this.db.prepare(`SELECT COUNT(*) AS count FROM users WHERE role = 'admin'`).get() as { count: number }).count;
+      if (row.role === 'admin' && admins <= 1) return 'last_admin' as const;
+      this.db.prepare('DELETE FROM users WHERE username = ?').run(username);
+      return 'removed' as const;
+    })();
+  }
+
   async changePassword(username: string, newPassword: string): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
     this.db.transaction(() => {

@@ -9,8 +9,10 @@ import type {
   NodeInfo,
   Operation,
   OperationAccepted,
+  Role,
   SessionInfo,
   SetupRequest,
+  UserSummary,
 } from '../../shared/api-contract.ts';
 import { request } from './http-client.ts';
 
@@ -40,4 +42,7 @@ export const api = {
   logs: (id: string) => request<LogLine[]>('GET', `${modulePath(id)}/logs`),
   operation: (id: string) => request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),
   operations: () => request<Operation[]>('GET', '/api/operations'),
+  users: () => request<UserSummary[]>('GET', '/api/users'),
+  createUser: (username: string, password: string, role: Role) => request<UserSummary>('POST', '/api/users', { body: { username, password, role } }),
+  removeUser: (username: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(username)}`),
 };

@@ -97,4 +97,12 @@ export const ca: Record<MessageKey, string> = {
   'settings.passwordSave': 'Canvia la contrasenya',
   'settings.passwordSaved': 'S’ha canviat la contrasenya.',
   'settings.languageTitle': 'Llengua',
+  'settings.usersTitle': 'Comptes',
+  'settings.userName': 'Nom del compte nou',
+  'settings.userPassword': 'La seva contrasenya (com a mínim 8 caràcters)',
+  'settings.userRole': 'Rol',
+  'settings.roleAdmin': 'administrador',
+  'settings.roleUser': 'usuari (pot mirar, no pot canviar)',
+  'settings.userAdd': 'Afegeix el compte',
+  'settings.userRemove': 'Elimina',
 };

@@ -95,6 +95,14 @@ export const en = {
   'settings.passwordSave': 'Change password',
   'settings.passwordSaved': 'Password changed.',
   'settings.languageTitle': 'Language',
+  'settings.usersTitle': 'Accounts',
+  'settings.userName': 'New account name',
+  'settings.userPassword': 'Its password (at least 8 characters)',
+  'settings.userRole': 'Role',
+  'settings.roleAdmin': 'administrator',
+  'settings.roleUser': 'user (can look, cannot change)',
+  'settings.userAdd': 'Add account',
+  'settings.userRemove': 'Remove',
 };
 
 export type MessageKey = keyof typeof en;

@@ -97,4 +97,12 @@ export const es: Record<MessageKey, string> = {
   'settings.passwordSave': 'Cambiar la contraseña',
   'settings.passwordSaved': 'Contraseña cambiada.',
   'settings.languageTitle': 'Idioma',
+  'settings.usersTitle': 'Cuentas',
+  'settings.userName': 'Nombre de la cuenta nueva',
+  'settings.userPassword': 'Su contraseña (al menos 8 caracteres)',
+  'settings.userRole': 'Rol',
+  'settings.roleAdmin': 'administrador',
+  'settings.roleUser': 'usuario (puede mirar, no puede cambiar)',
+  'settings.userAdd': 'Añadir cuenta',
+  'settings.userRemove': 'Eliminar',
 };

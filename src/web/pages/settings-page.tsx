@@ -1,8 +1,9 @@
-// Settings: the node's name (administrators only), one's password and language.
+// Settings: the node's name and accounts (administrators only), one's password and language.
 import { t } from '../i18n/i18n.ts';
 import { HostnameForm } from '../settings/hostname-form.tsx';
 import { LanguageForm } from '../settings/language-form.tsx';
 import { PasswordForm } from '../settings/password-form.tsx';
+import { UsersForm } from '../settings/users-form.tsx';
 import { useSession } from '../session-context.ts';
 
 export function SettingsPage() {
@@ -11,6 +12,7 @@ export function SettingsPage() {
     <section data-testid="settings">
       <h1>{t('settings.title')}</h1>
       {session.role === 'admin' ? <HostnameForm /> : null}
+      {session.role === 'admin' ? <UsersForm /> : null}
       <PasswordForm />
       <LanguageForm />
     </section>
