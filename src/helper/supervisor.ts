@@ -64,8 +64,14 @@ interface Entry {
 export class EmbeddedSupervisor implements Supervisor {
   private readonly entries = new Map<string, Entry>();
 
-  /** @param pidDir where PIDs are recorded, so a restarted helper can stop orphans of its predecessor. */
-  constructor(private readonly pidDir: string) {
+  /**
+   * @param pidDir where PIDs are recorded, so a restarted helper can stop orphans of its predecessor.
+   * @param stopGraceMs how long a daemon may take to exit after SIGTERM before it gets SIGKILL.
+   */
+  constructor(
+    private readonly pidDir: string,
+    private readonly stopGraceMs = STOP_GRACE_MS,
+  ) {
     mkdirSync(pidDir, { recursive: true, mode: 0o700 });
   }
 
@@ -108,7 +114,7 @@ export class EmbeddedSupervisor implements Supervisor {
     if (child?.pid && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
       signalGroup(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => child.pid && signalGroup(child.pid, 'SIGKILL'), STOP_GRACE_MS);
+      const timer = setTimeout(() => child.pid && signalGroup(child.pid, 'SIGKILL'), this.stopGraceMs);
       await exited;
       clearTimeout(timer);
     }
