@@ -1,0 +1,106 @@
+// The generic suite every module gets: install → configure → start → status → web UI → diagnostics → stop → uninstall.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import type { ModuleManifest } from '../../src/kit/manifest.ts';
+import { startCloudyNode, type StartedNode } from './cloudy-node.ts';
+import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, processUid, runOperation, systemAccount } from './module-lifecycle.ts';
+import { openEventStream, PanelSession, rawRequest } from './panel-session.ts';
+
+export interface SuiteContext {
+  node: StartedNode;
+  session: PanelSession;
+  /** The module as GET /api/modules/:id returns it. */
+  detail(): Promise<any>;
+}
+
+export interface ModuleSuiteOptions {
+  manifest: ModuleManifest;
+  /** Valid settings for this machine (e.g. free ports), saved before the first start. */
+  settings(): Promise<Record<string, unknown>>;
+  /** Module-specific checks once it runs with those settings. */
+  whileRunning(context: SuiteContext): Promise<void>;
+  /** A change made while running, and how to see that the running daemon took it. */
+  liveChange: { values: Record<string, unknown>; verify(context: SuiteContext): Promise<void> };
+}
+
+export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
+  const { manifest } = options;
+  const id = manifest.id;
+  const context = {} as SuiteContext;
+
+  before(async () => {
+    context.node = await startCloudyNode();
+    context.session = new PanelSession(context.node.baseUrl);
+    context.detail = () => moduleState(context.session, id);
+    assert.equal((await context.session.setup(context.node.setupCode())).status, 200);
+    await ensureUninstalled(context.session, id);
+  });
+  after(async () => {
+    await context.node?.stop();
+  });
+
+  test(`${id}: install runs apt and streams its own progress`, async () => {
+    const stream = openEventStream(context.session);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const operation = await runOperation(context.session, id, 'install');
+    stream.close();
+    for (const name of manifest.packages) assert.equal(dpkgInstalled(name), true, `${name} installed`);
+    const progress = stream.events.filter((event) => event.type === 'operation' && event.data.id === operation.id).map((event) => event.data.progress);
+    assert.ok(progress.some((value) => value > 0 && value < 100), `intermediate apt progress seen: ${progress.join(', ')}`);
+    assert.ok(stream.events.some((event) => event.type === 'module' && event.data.module === id && event.data.state.installed));
+    assert.equal((await context.detail()).state.running, false);
+  });
+
+  test(`${id}: settings saved while stopped wait for the start`, async () => {
+    const reply = await context.session.request('PUT', `/api/modules/${id}/config`, { values: await options.settings() });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.equal(reply.body.state.configApplied, false);
+  });
+
+  test(`${id}: start runs every daemon as its declared user and applies the settings`, async () => {
+    await runOperation(context.session, id, 'start');
+    const detail = await context.detail();
+    assert.equal(detail.state.running, true);
+    assert.equal(detail.state.configApplied, true);
+    for (const [index, daemon] of manifest.daemons.entries()) {
+      assert.equal(processUid(detail.state.daemons[index].pid), systemAccount(daemon.user).uid, `${daemon.name} runs as ${daemon.user}`);
+    }
+    await options.whileRunning(context);
+  });
+
+  test(`${id}: its own web UI, if any, is behind the panel's login`, { skip: manifest.webUi ? false : 'no web UI' }, async () => {
+    const page = await context.session.request('GET', `/apps/${id}/`);
+    assert.equal(page.status, 200);
+    assert.equal((await rawRequest(context.node.baseUrl, 'GET', `/apps/${id}/`)).status, 401);
+  });
+
+  test(`${id}: a change while running is applied live`, async () => {
+    assert.equal((await context.session.request('PUT', `/api/modules/${id}/config`, { values: options.liveChange.values })).status, 200);
+    const configure = (await context.session.request('GET', '/api/operations')).body.find((operation: { kind: string; module: string }) => operation.kind === 'configure' && operation.module === id);
+    assert.equal((await context.session.waitForOperation(configure.id)).state, 'completed');
+    await options.liveChange.verify(context);
+    assert.equal((await context.detail()).state.configApplied, true);
+  });
+
+  test(`${id}: diagnostics pass and the logs show the daemons`, async () => {
+    const diagnostics = (await context.session.request('GET', `/api/modules/${id}/diagnostics`)).body as Array<{ checkId: string; result: string }>;
+    assert.equal(diagnostics.length, manifest.diagnostics.length + 1, 'the generic package check plus every declared check');
+    for (const check of diagnostics) assert.equal(check.result, 'passed', check.checkId);
+    const logs = (await context.session.request('GET', `/api/modules/${id}/logs`)).body as Array<{ text: string }>;
+    for (const daemon of manifest.daemons) assert.ok(logs.some((line) => line.text.startsWith(`started ${daemon.argv[0]}`)), `${daemon.name} in the logs`);
+  });
+
+  test(`${id}: stop ends the processes; uninstall removes the packages and keeps the settings`, async () => {
+    const pids = (await context.detail()).state.daemons.map((daemon: { pid: number }) => daemon.pid);
+    const settings = (await context.detail()).config;
+    await runOperation(context.session, id, 'stop');
+    for (const pid of pids) assert.equal(isAlive(pid), false);
+    assert.equal((await context.detail()).state.running, false);
+    await runOperation(context.session, id, 'uninstall');
+    for (const name of manifest.packages) assert.equal(dpkgInstalled(name), false, `${name} removed`);
+    const detail = await context.detail();
+    assert.equal(detail.state.installed, false);
+    assert.deepEqual(detail.config, settings);
+  });
+}
