@@ -7,18 +7,16 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     warmup?: { connections?: number; duration?: number };
   }
-  interface Histogram {
-    average: number;
-    p50: number;
-    p99: number;
-  }
   interface AutocannonResult {
-    requests: Histogram;
-    latency: Histogram;
+    requests: { average: number; total: number };
     errors: number;
     timeouts: number;
     non2xx: number;
-    '2xx': number;
   }
-  export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** Without a callback, autocannon returns its run's event emitter, which is also a promise of the result. */
+  interface AutocannonRun extends PromiseLike<AutocannonResult> {
+    on(event: 'start' | 'done', listener: () => void): this;
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
+  }
+  export default function autocannon(options: AutocannonOptions): AutocannonRun;
 }

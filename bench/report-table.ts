@@ -8,7 +8,7 @@ export interface Section {
   notes?: string[];
 }
 
-export const ms = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+export const ms = (value: number): string => `${value.toFixed(value < 1 ? 2 : value < 10 ? 1 : 0)} ms`;
 export const mb = (value: number): string => `${value.toFixed(1)} MB`;
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 export const perSecond = (value: number): string => `${Math.round(value)}/s`;

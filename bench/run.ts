@@ -106,14 +106,17 @@ function loadSection(figures: { name: string; load: LoadFigures }[], baseline: L
     ratio(load.p50Ms, baseline.p50Ms),
     ms(load.p99Ms),
     ratio(load.p99Ms, baseline.p99Ms),
+    `${Math.round(load.serverCpuMicrosPerRequest)} µs`,
+    ratio(load.serverCpuMicrosPerRequest, baseline.serverCpuMicrosPerRequest),
     load.failures,
   ];
   return {
     title: `4. Throughput and latency over HTTPS (autocannon, ${loadShape})`,
-    headers: ['', 'Requests', 'vs base', 'p50', 'vs base', 'p99', 'vs base', 'Failures'],
+    headers: ['', 'Requests', 'vs base', 'p50', 'vs base', 'p99', 'vs base', 'Server CPU/req', 'vs base', 'Failures'],
     rows: [row('baseline: bare node:https JSON', baseline), ...figures.map(({ name, load }) => row(name, load))],
     notes: [
-      'Requests send accept-encoding: gzip like a browser; autocannon runs in this process, on the same machine.',
+      'Requests send accept-encoding: gzip like a browser. autocannon runs in this process on the same machine, so requests/s',
+      "can be capped by the client; server CPU/req (the server process's utime + stime ÷ requests) is not.",
       `cloudyd RSS after the load: ${mb(cloudydRssAfter)}`,
     ],
   };
@@ -143,12 +146,12 @@ async function main(): Promise<void> {
     { name: 'GET /api/node (cookie)', url: `${node.baseUrl}/api/node`, headers: { ...gzip, cookie: session.cookie } },
   ];
   progress(`load: baseline (${loadShape})`);
-  const baseline = await measureLoad(baselineServer.url, gzip);
+  const baseline = await measureLoad(baselineServer.url, baselineServer.child.pid!, gzip);
   await baselineServer.stop();
   const figures: { name: string; load: LoadFigures }[] = [];
   for (const target of targets) {
     progress(`load: ${target.name}`);
-    figures.push({ name: target.name, load: await measureLoad(target.url, target.headers) });
+    figures.push({ name: target.name, load: await measureLoad(target.url, node.state().cloudydPid!, target.headers) });
   }
   sections.push(loadSection(figures, baseline, rssMb(node.state().cloudydPid)));
 

@@ -1,6 +1,6 @@
 // `cloudy start`: runs cloudy-helper (root) and cloudyd (drops to user cloudy), restarting either if it dies.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,18 @@ class ChildKeeper {
   }
 }
 
+/** The PID of a live launcher recorded in the state file, if any (a stale file from a crash is ignored). */
+function runningLauncher(stateFile: string): number | null {
+  try {
+    const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number };
+    if (pid === process.pid) return null;
+    process.kill(pid, 0);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('cloudy') ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 async function waitForFile(file: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(file)) {
@@ -67,6 +79,8 @@ export async function launchNode(options: LaunchOptions): Promise<void> {
   const layout = nodeLayout(options.root);
   mkdirSync(layout.runDir, { recursive: true, mode: 0o755 });
   const stateFile = path.join(layout.runDir, 'node.json');
+  const previous = runningLauncher(stateFile);
+  if (previous) throw new Error(`a Cloudy node already runs under ${options.root} (pid ${previous}); stop it first.`);
   const writeState = () =>
     writeFileSync(
       stateFile,

@@ -22,6 +22,7 @@ import { registerWebAssets, type WebAssets } from './web-assets.ts';
 
 export interface AppDeps {
   version: string;
+  root: string;
   dataDir: string;
   cliToken: string;
   accounts: AccountStore;

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp({
     version,
+    root: layout.root,
     dataDir: layout.dataDir,
     webAssets,
     cliToken,

@@ -1,17 +1,24 @@
 // Facts about the machine for the dashboard: hostname, addresses, CPU, memory, disk, uptime.
-import { statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
+import path from 'node:path';
 import os from 'node:os';
 
 import type { NodeInfo } from '../shared/api-contract.ts';
 
-export async function readNodeInfo(dataDir: string, version: string): Promise<NodeInfo> {
+/** The node's own name: its root dir's etc/hostname (what the panel sets), else the machine's. */
+async function nodeHostname(root: string): Promise<string> {
+  const written = await readFile(path.join(root, 'etc/hostname'), 'utf8').catch(() => '');
+  return written.trim() || os.hostname();
+}
+
+export async function readNodeInfo(root: string, dataDir: string, version: string): Promise<NodeInfo> {
   const addresses = Object.entries(os.networkInterfaces()).flatMap(([name, entries]) =>
     (entries ?? []).filter((entry) => !entry.internal).map((entry) => ({ interface: name, address: entry.address, family: entry.family })),
   );
   const cpus = os.cpus();
   const disk = await statfs(dataDir);
   return {
-    hostname: os.hostname(),
+    hostname: await nodeHostname(root),
     addresses,
     cpu: { model: cpus[0]?.model ?? 'unknown', cores: cpus.length, loadAverage: os.loadavg() },
     memory: { totalBytes: os.totalmem(), availableBytes: os.freemem() },

@@ -1,8 +1,11 @@
 // A real node: first-run setup, sessions, the census of every API route (401 / 403), login throttling.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
+import { repoDir, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { PanelSession, rawRequest } from '../support/panel-session.ts';
 
 let node: StartedNode;
@@ -128,6 +131,20 @@ test('administrators manage accounts; a user role can look but not change the no
   assert.equal((await admin.request('DELETE', '/api/users/member')).status, 204);
   assert.equal((await member.request('GET', '/api/session')).status, 401, 'a removed account loses its sessions');
   assert.deepEqual((await admin.request('GET', '/api/users')).body.map((user: { username: string }) => user.username), ['admin']);
+});
+
+test('the hostname set in the panel is written under the node root and shown on the dashboard', async () => {
+  const admin = new PanelSession(node.baseUrl);
+  await admin.login('admin', PASSWORD);
+  assert.equal((await admin.request('PUT', '/api/node/hostname', { hostname: 'guifi-node-7' })).status, 204);
+  assert.equal(readFileSync(path.join(node.root, 'etc/hostname'), 'utf8'), 'guifi-node-7\n');
+  assert.equal((await admin.request('GET', '/api/node')).body.hostname, 'guifi-node-7');
+});
+
+test('a second node on the same root dir refuses to start', () => {
+  const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', node.root, '--https-port', '1', '--http-port', '2'], { cwd: repoDir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /already runs under/);
 });
 
 test('login is throttled after repeated failures', async () => {

@@ -6,8 +6,8 @@ import { HostnameChangeRequest, NodeInfo, replies } from '../../shared/api-contr
 import type { HelperClient } from '../helper-client.ts';
 import { readNodeInfo } from '../system-facts.ts';
 
-export function registerNodeRoutes(app: FastifyInstance, deps: { helper: HelperClient; dataDir: string; version: string }): void {
-  app.get('/api/node', { schema: { response: replies(NodeInfo) } }, () => readNodeInfo(deps.dataDir, deps.version));
+export function registerNodeRoutes(app: FastifyInstance, deps: { helper: HelperClient; root: string; dataDir: string; version: string }): void {
+  app.get('/api/node', { schema: { response: replies(NodeInfo) } }, () => readNodeInfo(deps.root, deps.dataDir, deps.version));
 
   app.put<{ Body: HostnameChangeRequest }>(
     '/api/node/hostname',

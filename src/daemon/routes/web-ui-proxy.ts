@@ -1,4 +1,4 @@
-// Proxies a module's own web UI (e.g. Syncthing's) under /apps/<id>/, behind the panel's login.
+// Proxies a module's own web UI (e.g. Syncthing's) under /apps/<id>/, for administrators only: it acts with the module's API key.
 import http from 'node:http';
 
 import { Type } from '@sinclair/typebox';
@@ -25,11 +25,11 @@ export function registerWebUiProxy(app: FastifyInstance, modules: ModuleService)
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-    scope.get<{ Params: { id: string } }>('/apps/:id', { schema: { hide: true } }, (request, reply) => reply.redirect(`/apps/${request.params.id}/`));
+    scope.get<{ Params: { id: string } }>('/apps/:id', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) => reply.redirect(`/apps/${request.params.id}/`));
 
     scope.all<{ Params: { id: string; '*': string } }>(
       '/apps/:id/*',
-      { config: { sameOriginSuffices: true }, schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }), '*': Type.String() }) } },
+      { config: { access: 'admin', sameOriginSuffices: true }, schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }), '*': Type.String() }) } },
       async (request, reply) => {
         const webUi = modules.webUi(request.params.id);
         if (!webUi) throw notFound(`A web UI for ${request.params.id}`);
