@@ -1,7 +1,7 @@
 // The real helper as root on a temp root dir: what it refuses, what it audits, and that it never runs a shell.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -35,6 +35,7 @@ after(async () => {
   client?.close();
   helperProcess?.kill('SIGTERM');
   await new Promise((resolve) => helperProcess.once('exit', resolve));
+  rmSync(root, { recursive: true, force: true });
 });
 
 const auditLines = () => readFileSync(layout.auditLogFile, 'utf8').trim().split('\n');

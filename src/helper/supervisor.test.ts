@@ -1,6 +1,6 @@
 // The embedded supervisor with real processes: readiness, restart with backoff, SIGTERM then SIGKILL, logs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,13 @@ import { after, test } from 'node:test';
 
 import { EmbeddedSupervisor, type SupervisedDaemon } from './supervisor.ts';
 
-const pidDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cloudy-supervisor-')), 'pids');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cloudy-supervisor-'));
+const pidDir = path.join(scratch, 'pids');
 const supervisor = new EmbeddedSupervisor(pidDir, 500);
-after(() => supervisor.stopAll());
+after(async () => {
+  await supervisor.stopAll();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 const uid = process.getuid!();
 const gid = process.getgid!();

@@ -1,14 +1,15 @@
 // The door writes atomically and only below declared paths.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { LocalSystemDoor, PathNotDeclaredError } from './system-door.ts';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'cloudy-door-'));
 const door = new LocalSystemDoor([path.join(base, 'allowed')]);
+after(() => rmSync(base, { recursive: true, force: true }));
 
 test('files are written whole, with their mode, and no temp file remains', async () => {
   const file = path.join(base, 'allowed/sub/config.json');

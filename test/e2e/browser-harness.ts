@@ -1,0 +1,77 @@
+// Drives Debian's Chromium through playwright-core for the panel's end-to-end test: launch, test ids, screenshots.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
+import { repoDir } from '../support/cloudy-node.ts';
+
+export const artifactsDir = path.join(repoDir, 'test-artifacts/e2e');
+
+/** Debian's own Chromium: the test never downloads a browser. */
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+
+/** A context that accepts the node's self-signed certificate. */
+export const newPanelContext = (browser: Browser, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
+  browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: 'en-US' });
+
+export const byTestId = (page: Page, testId: string): Locator => page.locator(`[data-testid="${testId}"]`);
+
+/** Waits until the element with this test id is visible and returns it. */
+export async function visible(page: Page, testId: string, timeout = 10_000): Promise<Locator> {
+  const locator = byTestId(page, testId);
+  await locator.waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+/** Waits until no element with this test id is attached. */
+export async function gone(page: Page, testId: string, timeout = 10_000): Promise<void> {
+  await byTestId(page, testId).waitFor({ state: 'detached', timeout });
+}
+
+/** Numbered screenshots, in story order: test-artifacts/e2e/NN-step-name.png. */
+export class ScreenshotBook {
+  private count = 0;
+  readonly files: string[] = [];
+
+  constructor() {
+    rmSync(artifactsDir, { recursive: true, force: true });
+    mkdirSync(artifactsDir, { recursive: true });
+  }
+
+  async take(page: Page, name: string): Promise<void> {
+    this.count += 1;
+    const file = path.join(artifactsDir, `${String(this.count).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    this.files.push(path.relative(repoDir, file));
+  }
+}
+
+export function saveArtifact(name: string, text: string): void {
+  writeFileSync(path.join(artifactsDir, name), text);
+}
+
+/**
+ * Records every value the operation's <progress> takes, from inside the page: a MutationObserver catches each
+ * render and a 50 ms timer backs it up, so no intermediate apt step is missed between two test-side polls.
+ */
+export async function recordProgressValues(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+    const record = (): void => {
+      const bar = document.querySelector<HTMLProgressElement>('[data-testid="module-progress"]');
+      if (bar !== null && seen[seen.length - 1] !== bar.value) seen.push(bar.value);
+    };
+    new MutationObserver(record).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    setInterval(record, 50);
+  });
+  return () => page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+}
+
+/** The page is no wider than the viewport: nothing scrolls sideways on a phone. */
+export const horizontalOverflow = (page: Page): Promise<{ scrollWidth: number; viewportWidth: number }> =>
+  page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth }));
