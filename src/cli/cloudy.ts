@@ -40,12 +40,10 @@ function describeModule(module: ModuleSummary): string {
 async function runOperation(client: PanelClient, moduleId: string, verb: string): Promise<void> {
   let operationId: string | undefined;
   let final: Operation | undefined;
-  const early: Operation[] = [];
   const settled = (operation: Operation) => operation.state === 'completed' || operation.state === 'failed';
   const following = client.followEvents((type, data) => {
     if (type !== 'operation') return false;
     const operation = data as Operation;
-    if (!operationId) return void early.push(operation), false;
     if (operation.id !== operationId) return false;
     if (!flags.json) process.stderr.write(`\r${String(Math.round(operation.progress)).padStart(3)}% ${operation.message.slice(0, 70).padEnd(70)}`);
     if (settled(operation)) final = operation;

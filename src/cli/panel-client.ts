@@ -20,13 +20,17 @@ export class PanelClient {
   private readonly ca: Buffer;
   private readonly token: string;
   readonly port: number;
+  readonly host: string;
 
   constructor(root: string) {
     const layout = nodeLayout(root);
     try {
       this.ca = readFileSync(layout.tlsCertFile);
       this.token = readFileSync(layout.cliTokenFile, 'utf8').trim();
-      this.port = (JSON.parse(readFileSync(path.join(layout.runDir, 'node.json'), 'utf8')) as { httpsPort: number }).httpsPort;
+      const state = JSON.parse(readFileSync(path.join(layout.runDir, 'node.json'), 'utf8')) as { httpsPort: number; listen: string };
+      this.port = state.httpsPort;
+      // A node listening on every address is reached on loopback; otherwise on the one it listens on.
+      this.host = state.listen === '0.0.0.0' || state.listen === '::' ? '127.0.0.1' : state.listen;
     } catch (error) {
       throw new Error(`no running Cloudy node under ${root} (${(error as Error).message}); start it with "cloudy start" as root`);
     }
@@ -37,7 +41,7 @@ export class PanelClient {
     return new Promise((resolve, reject) => {
       const request = https.request(
         {
-          host: '127.0.0.1',
+          host: this.host,
           port: this.port,
           method,
           path: urlPath,

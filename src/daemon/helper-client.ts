@@ -29,6 +29,9 @@ export class HelperClient {
   private connecting?: Promise<net.Socket>;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private connectedBefore = false;
+  /** Called when the helper is reachable again after it went away (it was restarted, its daemons with it). */
+  onReconnect?: () => void;
 
   constructor(private readonly socketPath: string) {}
 
@@ -53,6 +56,8 @@ export class HelperClient {
         this.socket = socket;
         this.connecting = undefined;
         resolve(socket);
+        if (this.connectedBefore) setImmediate(() => this.onReconnect?.());
+        this.connectedBefore = true;
       });
       socket.once('error', (error) => {
         this.connecting = undefined;
@@ -64,8 +69,13 @@ export class HelperClient {
         buffered += chunk.toString('utf8');
         let newline: number;
         while ((newline = buffered.indexOf('\n')) !== -1) {
-          this.dispatch(JSON.parse(buffered.slice(0, newline)) as HelperMessage);
+          const line = buffered.slice(0, newline);
           buffered = buffered.slice(newline + 1);
+          try {
+            this.dispatch(JSON.parse(line) as HelperMessage);
+          } catch {
+            socket.destroy(new Error('the helper sent a malformed message'));
+          }
         }
       });
     });
@@ -73,6 +83,8 @@ export class HelperClient {
   }
 
   private dispatch(message: HelperMessage): void {
+    // Id 0 answers a request the helper could not even read (e.g. too large): it ends the connection.
+    if (message.id === 0 && message.type === 'result' && !message.ok) return this.failAll(message.error.message, message.error.code);
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     if (message.type === 'progress') return waiting.onProgress?.({ percent: message.percent, message: message.message });
@@ -81,10 +93,10 @@ export class HelperClient {
     else waiting.reject(new HelperError(message.error.code, message.error.message));
   }
 
-  private failAll(reason: string): void {
+  private failAll(reason: string, code: HelperError['code'] = 'unavailable'): void {
     for (const [id, waiting] of this.pending) {
       this.pending.delete(id);
-      waiting.reject(new HelperError('unavailable', reason));
+      waiting.reject(new HelperError(code, reason));
     }
   }
 }

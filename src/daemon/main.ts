@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: certificateHostname() });
   const tls = { key: readFileSync(layout.tlsKeyFile), cert: readFileSync(layout.tlsCertFile) };
   const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
+  // better-sqlite3 loads its native addon on first use: do that while the checkout is still readable.
+  openDatabase(':memory:').close();
   if (process.getuid?.() === 0) dropPrivileges(CLOUDY_ACCOUNT);
 
   const db = openDatabase(layout.databaseFile);
@@ -123,6 +125,10 @@ async function main(): Promise<void> {
     console.log(`cloudyd: first visit: enter the setup code ${setupCode} to create the administrator (also in ${layout.setupCodeFile})`);
   }
   await modules.restoreEnabled();
+  helper.onReconnect = () => {
+    console.log('cloudyd: the helper came back; starting the modules that were running');
+    void modules.restoreEnabled();
+  };
 
   const shutdown = async () => {
     redirect.close();

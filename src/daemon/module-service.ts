@@ -134,6 +134,7 @@ export class ModuleService {
     const { manifest } = this.definition(id);
     const previous = this.deps.store.get(id).config;
     const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root);
+    this.deps.operations.assertIdle(id);
     this.deps.store.update(id, { config, configApplied: false });
     if (!this.deps.store.get(id).enabled) return { operation: null };
     const operation = this.run(id, 'configure', `Applying ${manifest.title} settings`, async (handle) => {
@@ -147,6 +148,12 @@ export class ModuleService {
     const state = await this.state(id);
     const generic: DiagnosticCheck[] = [
       { checkId: `${id}-packages`, description: `Packages ${manifest.packages.join(', ')} are installed`, result: state.installed ? 'passed' : 'failed', parameters: {} },
+      ...state.daemons.map((daemon) => ({
+        checkId: `${id}-daemon-${daemon.name}`,
+        description: `The ${daemon.name} daemon is running`,
+        result: daemon.state === 'running' ? ('passed' as const) : ('failed' as const),
+        parameters: { state: daemon.state, restarts: String(daemon.restarts) },
+      })),
     ];
     if (!state.running || !hooks.diagnose) return generic;
     return [...generic, ...(await hooks.diagnose(this.runtime(id)))];
@@ -224,8 +231,9 @@ export class ModuleService {
 
   private async applyConfig(id: string, previous: Record<string, unknown> | null, handle: OperationHandle): Promise<void> {
     const { hooks } = this.definition(id);
-    const outcome = hooks.applyConfig ? await hooks.applyConfig(this.runtime(id, handle), previous) : 'restart';
-    if (outcome === 'restart' && previous !== null) {
+    // Without a hook, only a restart brings new settings in (unless this is the start itself).
+    const outcome = hooks.applyConfig ? await hooks.applyConfig(this.runtime(id, handle), previous) : previous ? 'restart' : 'applied';
+    if (outcome === 'restart') {
       handle.log('the change needs a restart');
       await this.stopDaemons(id, handle);
       await this.startDaemons(id, handle);

@@ -55,6 +55,11 @@ export class OperationStore {
       .run('Cloudy stopped while this operation was running; check the module state and try again.', new Date().toISOString()).changes;
   }
 
+  assertIdle(module: string): void {
+    const busy = this.db.prepare(`SELECT kind FROM operations WHERE module = ? AND state IN ('waiting', 'running')`).get(module) as { kind: string } | undefined;
+    if (busy) throw conflict(`${module} is busy (${busy.kind}); wait until that finishes.`);
+  }
+
   get(id: string): Operation {
     const row = this.db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
     if (!row) throw notFound(`Operation ${id}`);
@@ -70,8 +75,7 @@ export class OperationStore {
    * @param title a sentence naming the work, shown while it waits.
    */
   start(module: string, kind: string, title: string, work: (handle: OperationHandle) => Promise<void>, onSettled?: () => void): Operation {
-    const busy = this.db.prepare(`SELECT kind FROM operations WHERE module = ? AND state IN ('waiting', 'running')`).get(module) as { kind: string } | undefined;
-    if (busy) throw conflict(`${module} is busy (${busy.kind}); wait until that finishes.`);
+    this.assertIdle(module);
     const now = new Date().toISOString();
     const operation: Operation = { id: randomUUID(), module, kind, state: 'waiting', progress: 0, message: title, error: null, log: [], createdAt: now, updatedAt: now };
     this.db

@@ -47,6 +47,7 @@ export class HelperServer {
     socket.on('error', () => socket.destroy());
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
+      if (socket.readableEnded || socket.writableEnded) return;
       pending = Buffer.concat([pending, chunk]);
       let newline: number;
       while ((newline = pending.indexOf(0x0a)) !== -1) {
@@ -63,6 +64,7 @@ export class HelperServer {
     this.options.audit.write({ action: '?', args: {}, secretArgs: [], outcome: 'rejected', detail: 'request too large' });
     send(socket, { id: 0, type: 'result', ok: false, error: { code: 'too_large', message: `requests are limited to ${MAX_REQUEST_BYTES} bytes` } });
     socket.end();
+    socket.pause();
   }
 
   private async handleLine(socket: net.Socket, line: string): Promise<void> {
@@ -71,6 +73,9 @@ export class HelperServer {
       request = JSON.parse(line);
     } catch {
       return send(socket, { id: 0, type: 'result', ok: false, error: { code: 'bad_request', message: 'the request is not valid JSON' } });
+    }
+    if (!request || typeof request !== 'object' || Array.isArray(request)) {
+      return send(socket, { id: 0, type: 'result', ok: false, error: { code: 'bad_request', message: 'the request must be a JSON object' } });
     }
     const id = typeof request.id === 'number' && Number.isSafeInteger(request.id) ? request.id : 0;
     const actionName = typeof request.action === 'string' ? request.action.slice(0, 100) : '?';

@@ -26,7 +26,9 @@ if (process.getuid?.() !== 0) {
 }
 
 // Explicit 0755 on every level: daemons running as their own users must traverse the root dir.
-for (const dir of [layout.etcDir, layout.runDir, layout.logDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+for (const dir of [layout.etcDir, layout.runDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+mkdirSync(path.dirname(layout.logDir), { recursive: true, mode: 0o755 });
+mkdirSync(layout.logDir, { recursive: true, mode: 0o750 });
 
 const declaredPaths = moduleManifests.flatMap((manifest) => Object.values(manifest.paths).map((declared) => resolveDeclaredPath(layout.root, declared)));
 const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...declaredPaths]);

@@ -1,6 +1,6 @@
 // The embedded supervisor with real processes: readiness, restart with backoff, SIGTERM then SIGKILL, logs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,4 +91,32 @@ test('the log keeps only the most recent lines', async () => {
   assert.equal(lines.length, 500);
   assert.equal(lines.at(-1)!.text, 'line 699');
   await supervisor.stop('test.chatty');
+});
+
+test('a daemon that never listens is stopped and reported failed, not left half-started', async () => {
+  const impatient = new EmbeddedSupervisor(path.join(scratch, 'impatient'), 500, 600);
+  const status = await impatient.start(nodeDaemon('test.silent', 'setInterval(() => {}, 1000)', { readyWhenListening: { host: '127.0.0.1', port: 9 } }));
+  assert.equal(status.state, 'failed');
+  assert.equal(impatient.status('test.silent').pid, null);
+  assert.ok(impatient.logs('test.silent', 10).some((line) => /not listening .* stopping it/.test(line.text)));
+});
+
+test('starting a daemon that waits out its backoff runs exactly one copy', async () => {
+  await supervisor.start(nodeDaemon('test.flaky', 'setTimeout(() => process.exit(1), 100)'));
+  await waitUntil(() => supervisor.status('test.flaky').state === 'backoff', 'in backoff');
+  const restartsBefore = supervisor.status('test.flaky').restarts;
+  await supervisor.start(nodeDaemon('test.flaky', "setInterval(() => {}, 1000) // test.flaky-marker"));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const status = supervisor.status('test.flaky');
+  assert.equal(status.state, 'running');
+  assert.equal(status.restarts, restartsBefore, 'the pending restart did not fire');
+  const copies = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('test.flaky-marker');
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(copies.map(Number), [status.pid]);
+  await supervisor.stop('test.flaky');
 });

@@ -67,10 +67,12 @@ export class EmbeddedSupervisor implements Supervisor {
   /**
    * @param pidDir where PIDs are recorded, so a restarted helper can stop orphans of its predecessor.
    * @param stopGraceMs how long a daemon may take to exit after SIGTERM before it gets SIGKILL.
+   * @param readyTimeoutMs how long a daemon may take to listen before it counts as failed.
    */
   constructor(
     private readonly pidDir: string,
     private readonly stopGraceMs = STOP_GRACE_MS,
+    private readonly readyTimeoutMs = READY_TIMEOUT_MS,
   ) {
     mkdirSync(pidDir, { recursive: true, mode: 0o700 });
   }
@@ -97,6 +99,8 @@ export class EmbeddedSupervisor implements Supervisor {
   async start(spec: SupervisedDaemon): Promise<DaemonStatus> {
     const existing = this.entries.get(spec.id);
     if (existing?.wanted && existing.child) return this.status(spec.id);
+    // A daemon waiting out its backoff is started now, once: the pending restart must not start a second copy.
+    clearTimeout(existing?.restartTimer);
     const entry: Entry = existing ?? { spec, state: 'stopped', restarts: 0, consecutiveFailures: 0, lastExit: null, startedAt: 0, wanted: true, log: [] };
     Object.assign(entry, { spec, wanted: true, consecutiveFailures: 0 });
     this.entries.set(spec.id, entry);
@@ -190,14 +194,17 @@ export class EmbeddedSupervisor implements Supervisor {
   private async waitUntilReady(entry: Entry): Promise<void> {
     const probe = entry.spec.readyWhenListening;
     const child = entry.child;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const deadline = Date.now() + this.readyTimeoutMs;
     while (entry.child === child && child && entry.state === 'starting') {
       if (!probe || (await canConnect(probe.host, probe.port))) {
         entry.state = 'running';
         return;
       }
       if (Date.now() > deadline) {
-        this.appendLog(entry, 'supervisor', `not listening on ${probe.host}:${probe.port} after ${READY_TIMEOUT_MS} ms`);
+        // Half-started is worse than stopped: it holds ports and looks alive. Stop it and say so.
+        this.appendLog(entry, 'supervisor', `not listening on ${probe.host}:${probe.port} after ${this.readyTimeoutMs} ms; stopping it`);
+        await this.stop(entry.spec.id);
+        entry.state = 'failed';
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -36,3 +36,16 @@ test('programs run from an argv array and report exit code and output', async ()
   assert.equal(result.code, 0);
   assert.equal(result.stdout, 'a b|$(id)|;|');
 });
+
+test('a symlink planted inside a declared path cannot lead writes, chmod or chown outside it', async () => {
+  const { mkdirSync, symlinkSync } = await import('node:fs');
+  const outside = path.join(base, 'victim');
+  mkdirSync(outside, { mode: 0o700 });
+  mkdirSync(path.join(base, 'allowed'), { recursive: true });
+  symlinkSync(outside, path.join(base, 'allowed/link'));
+  await assert.rejects(door.ensureDirectory(path.join(base, 'allowed/link'), { mode: 0o777 }), PathNotDeclaredError);
+  await assert.rejects(door.ensureDirectory(path.join(base, 'allowed/link/sub'), { mode: 0o777 }), PathNotDeclaredError);
+  await assert.rejects(door.writeFileAtomic(path.join(base, 'allowed/link/file'), 'x', { mode: 0o666 }), PathNotDeclaredError);
+  assert.equal(statSync(outside).mode & 0o777, 0o700, 'the target kept its mode');
+  assert.deepEqual(readdirSync(outside), [], 'nothing was created behind the link');
+});

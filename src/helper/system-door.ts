@@ -1,7 +1,7 @@
 // The helper's one door to the system: programs by argv, atomic writes, and only below allowed paths.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -22,6 +22,27 @@ export class LocalSystemDoor implements SystemDoor {
     if (!path.isAbsolute(absolutePath) || !this.allowedRoots.some((base) => isInside(base, absolutePath))) {
       throw new PathNotDeclaredError(`path ${absolutePath} is outside every declared path`);
     }
+  }
+
+  /**
+   * The lexical check is not enough where a less trusted user owns a declared directory: a symlink it
+   * planted could send root's writes, chmod and chown elsewhere. So the nearest existing ancestor must
+   * really (after resolving links) lie inside the declared path it lexically belongs to.
+   */
+  private async assertReallyInside(absolutePath: string): Promise<void> {
+    let existing = absolutePath;
+    while (!(await lstat(existing).then(() => true, () => false))) existing = path.dirname(existing);
+    const base = this.allowedRoots.find((root) => isInside(root, existing));
+    if (!base) return; // An ancestor of the declared paths: created and owned by root.
+    const realBase = await realpath(base);
+    if (!isInside(realBase, await realpath(existing))) {
+      throw new PathNotDeclaredError(`path ${absolutePath} leads outside ${base} through a symbolic link`);
+    }
+  }
+
+  private async assertPlainDirectory(absolutePath: string): Promise<void> {
+    const stat = await lstat(absolutePath);
+    if (stat.isSymbolicLink() || !stat.isDirectory()) throw new PathNotDeclaredError(`${absolutePath} is not a plain directory`);
   }
 
   async run(program: string, args: string[], options: RunOptions = {}): Promise<ProgramResult> {
@@ -51,7 +72,9 @@ export class LocalSystemDoor implements SystemDoor {
 
   async writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void> {
     this.assertAllowed(absolutePath);
+    await this.assertReallyInside(path.dirname(absolutePath));
     await mkdir(path.dirname(absolutePath), { recursive: true });
+    await this.assertPlainDirectory(path.dirname(absolutePath));
     const temporary = `${absolutePath}.tmp-${randomBytes(6).toString('hex')}`;
     try {
       const handle = await open(temporary, 'wx', options.mode);
@@ -75,9 +98,12 @@ export class LocalSystemDoor implements SystemDoor {
 
   async ensureDirectory(absolutePath: string, options: { mode: number; user?: string }): Promise<void> {
     this.assertAllowed(absolutePath);
+    await this.assertReallyInside(absolutePath);
     // Parents get 0755 so the daemon's user can traverse them; only the leaf gets the requested mode.
     await mkdir(path.dirname(absolutePath), { recursive: true, mode: 0o755 });
     await mkdir(absolutePath, { recursive: true });
+    await this.assertReallyInside(absolutePath);
+    await this.assertPlainDirectory(absolutePath);
     await chmod(absolutePath, options.mode);
     if (options.user) {
       const account = await this.requireUser(options.user);
@@ -87,6 +113,7 @@ export class LocalSystemDoor implements SystemDoor {
 
   async removeTree(absolutePath: string): Promise<void> {
     this.assertAllowed(absolutePath);
+    await this.assertReallyInside(path.dirname(absolutePath));
     if (this.allowedRoots.some((base) => path.resolve(base) === path.resolve(absolutePath))) {
       throw new PathNotDeclaredError(`refusing to remove the declared root ${absolutePath} itself`);
     }

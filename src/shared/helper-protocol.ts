@@ -3,12 +3,6 @@
 /** Requests larger than this are refused before they are parsed. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-export interface HelperRequest {
-  id: number;
-  action: string;
-  args: Record<string, unknown>;
-}
-
 export type HelperErrorCode =
   | 'bad_request'
   | 'too_large'
@@ -21,5 +15,3 @@ export type HelperMessage =
   | { id: number; type: 'progress'; percent?: number; message?: string }
   | { id: number; type: 'result'; ok: true; result: unknown }
   | { id: number; type: 'result'; ok: false; error: { code: HelperErrorCode; message: string } };
-
-export const helperSocketPath = (runDir: string): string => `${runDir}/helper.sock`;

@@ -57,18 +57,20 @@ export function saveArtifact(name: string, text: string): void {
 /**
  * Records every value the operation's <progress> takes, from inside the page: a MutationObserver catches each
  * render and a 50 ms timer backs it up, so no intermediate apt step is missed between two test-side polls.
+ * Given as text because tsx would wrap a function's inner functions in its own `__name` helper, absent in the page.
  */
+const PROGRESS_RECORDER = `{
+  const seen = (window.progressSeen = []);
+  const record = () => {
+    const bar = document.querySelector('[data-testid="module-progress"]');
+    if (bar !== null && seen[seen.length - 1] !== bar.value) seen.push(bar.value);
+  };
+  new MutationObserver(record).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+  setInterval(record, 50);
+}`;
+
 export async function recordProgressValues(page: Page): Promise<() => Promise<number[]>> {
-  await page.evaluate(() => {
-    const seen: number[] = [];
-    (window as unknown as { progressSeen: number[] }).progressSeen = seen;
-    const record = (): void => {
-      const bar = document.querySelector<HTMLProgressElement>('[data-testid="module-progress"]');
-      if (bar !== null && seen[seen.length - 1] !== bar.value) seen.push(bar.value);
-    };
-    new MutationObserver(record).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
-    setInterval(record, 50);
-  });
+  await page.evaluate(PROGRESS_RECORDER);
   return () => page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
 }
 

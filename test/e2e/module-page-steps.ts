@@ -9,11 +9,10 @@ type ModuleAction = 'install' | 'start' | 'stop' | 'uninstall';
 
 export type StateBadge = 'module-state-installed' | 'module-state-not-installed' | 'module-state-running' | 'module-state-stopped';
 
-/**
- * Clicks an action button (and the uninstall confirmation) and waits until the operation failed, or completed with
- * the state badge the action leads to. Waiting for the new badge first keeps an earlier operation's "completed" from
- * passing for this one's.
- */
+/** The progress card's heading for each operation (src/web/i18n/en.ts). */
+const OPERATION_LABELS: Record<ModuleAction, string> = { install: 'Installing', start: 'Starting', stop: 'Stopping', uninstall: 'Uninstalling' };
+
+/** Clicks an action button (and the uninstall confirmation) and waits for its operation to end with the given badge. */
 export async function runModuleAction(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number): Promise<void> {
   await clickModuleAction(page, action);
   await waitForOperationEnd(page, action, badge, timeoutMs);
@@ -25,14 +24,19 @@ export async function clickModuleAction(page: Page, action: ModuleAction): Promi
   await visible(page, 'operation');
 }
 
+/**
+ * Waits until this action's operation failed, or completed with the badge it leads to. The heading and the badge
+ * together keep an earlier operation's "completed", still on screen for a moment, from passing for this one's.
+ */
 export async function waitForOperationEnd(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number): Promise<void> {
   await page.waitForFunction(
-    (expectedBadge) => {
-      const state = document.querySelector('[data-testid="operation"]')?.getAttribute('data-state');
-      const badgeShown = document.querySelector(`[data-testid="${expectedBadge}"]`) !== null;
-      return state === 'failed' || (state === 'completed' && badgeShown);
+    ({ expectedBadge, label }) => {
+      const card = document.querySelector('[data-testid="operation"]');
+      if (card?.querySelector('label')?.textContent !== label) return false;
+      const state = card.getAttribute('data-state');
+      return state === 'failed' || (state === 'completed' && document.querySelector(`[data-testid="${expectedBadge}"]`) !== null);
     },
-    badge,
+    { expectedBadge: badge, label: OPERATION_LABELS[action] },
     { timeout: timeoutMs, polling: 100 },
   );
   const state = await byTestId(page, 'operation').getAttribute('data-state');

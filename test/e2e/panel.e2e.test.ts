@@ -15,6 +15,8 @@ const NEW_PASSWORD = 'staple battery horse 2';
 const CONFIG_FIELDS = ['deviceName', 'listenPort', 'guiPort', 'sharedFolderPath'];
 /** Syncthing's device ID: 56 base32 characters in 8 groups of 7 (Syncthing docs, "Understanding Device IDs"). */
 const DEVICE_ID = /^[A-Z2-7]{7}(-[A-Z2-7]{7}){7}$/;
+/** Syncthing's own checks (its manifest); the core may add generic ones. */
+const SYNCTHING_CHECKS = ['syncthing-daemon-running', 'syncthing-rest-reachable', 'syncthing-listening'];
 const INSTALL_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 30_000;
 
@@ -24,9 +26,20 @@ describe('panel end to end', { timeout: 600_000 }, () => {
   let context: BrowserContext;
   let page: Page;
   let shots: ScreenshotBook;
+  let deviceId = '';
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
   const moduleUrl = (): string => `${node.baseUrl}/#/services/syncthing`;
+  // One story: once a step fails (or times out), the later ones would only fail on its leftovers, so they skip.
+  let unfinishedStep: string | null = null;
+  const step = (name: string, timeout: number, body: () => Promise<void>): void => {
+    test(name, { timeout }, async (t) => {
+      if (unfinishedStep !== null) return t.skip(`"${unfinishedStep}" did not pass`);
+      unfinishedStep = name;
+      await body();
+      unfinishedStep = null;
+    });
+  };
 
   before(async () => {
     // The install must really run apt: start from Syncthing not installed.
@@ -49,7 +62,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await node?.stop();
   });
 
-  test('1. setup refuses a wrong code, then creates the admin and shows the dashboard', async () => {
+  step('1. setup refuses a wrong code, then creates the admin and shows the dashboard', 60_000, async () => {
     await page.goto(`${node.baseUrl}/`);
     await visible(page, 'setup-code', 20_000);
     await shots.take(page, 'setup');
@@ -74,7 +87,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(page, 'dashboard');
   });
 
-  test('2. the services catalogue lists Syncthing, not installed', async () => {
+  step('2. the services catalogue lists Syncthing, not installed', 60_000, async () => {
     await byTestId(page, 'nav-services').click();
     const card = await visible(page, 'module-card-syncthing');
     assert.match((await card.textContent()) ?? '', /Syncthing/);
@@ -87,13 +100,14 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(page, 'syncthing-not-installed');
   });
 
-  test('3. install shows apt’s real progress and ends installed', { timeout: INSTALL_TIMEOUT_MS + 30_000 }, async () => {
+  step('3. install shows apt’s real progress and ends installed', INSTALL_TIMEOUT_MS + 30_000, async () => {
     const progressValues = await recordProgressValues(page);
     await clickModuleAction(page, 'install');
     await visible(page, 'module-progress');
     await shots.take(page, 'installing');
     await waitForOperationEnd(page, 'install', 'module-state-installed', INSTALL_TIMEOUT_MS);
     const values = await progressValues();
+    saveArtifact('install-progress.txt', values.join('\n'));
     assert.ok(values.some((value) => value > 0 && value < 100), `an intermediate progress value was shown: ${values.join(', ')}`);
     assert.equal(await byTestId(page, 'module-progress').evaluate((bar: HTMLProgressElement) => bar.value), 100);
     assert.equal(dpkgInstalled('syncthing'), true, 'apt really installed the package');
@@ -101,7 +115,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(page, 'installed');
   });
 
-  test('4. the config form refuses bad input field by field and saves good input', async () => {
+  step('4. the config form refuses bad input field by field and saves good input', 60_000, async () => {
     await visible(page, 'config-form');
     const saved = await configValues(page, CONFIG_FIELDS);
     await fillConfig(page, { deviceName: '; rm -rf / <script>alert(1)</script>', sharedFolderPath: '../../etc', listenPort: '99999999' });
@@ -127,9 +141,9 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     assert.deepEqual(await configValues(page, Object.keys(valid)), valid, 'the valid values were kept');
   });
 
-  test('5. start: running, with a device ID and the shared folder', { timeout: START_TIMEOUT_MS + 30_000 }, async () => {
+  step('5. start: running, with a device ID and the shared folder', START_TIMEOUT_MS + 30_000, async () => {
     await runModuleAction(page, 'start', 'module-state-running', START_TIMEOUT_MS);
-    const deviceId = ((await (await visible(page, 'module-detail-device-id')).textContent()) ?? '').trim();
+    deviceId = ((await (await visible(page, 'module-detail-device-id')).textContent()) ?? '').trim();
     assert.match(deviceId, DEVICE_ID);
     const folder = ((await byTestId(page, 'module-detail-folder-shared').textContent()) ?? '').trim();
     assert.equal(folder, `${node.root}/srv/cloudy/syncthing/shared`);
@@ -137,15 +151,18 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(page, 'running');
   });
 
-  test('6. Syncthing’s own web UI opens through the panel, and only for a signed-in admin', async () => {
+  step('6. Syncthing’s own web UI opens through the panel, and only for a signed-in admin', 60_000, async () => {
     const [webUi] = await Promise.all([context.waitForEvent('page'), byTestId(page, 'open-web-ui').click()]);
     await webUi.waitForLoadState('domcontentloaded');
     assert.equal(new URL(webUi.url()).pathname, '/apps/syncthing/');
     // Syncthing's Angular UI shows this device's name once its REST calls through the proxy succeed.
     await webUi.getByText('e2e node').first().waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await webUi.title(), /Syncthing/);
-    assert.equal(await webUi.locator('input[type="password"]').count(), 0, 'no login prompt of Syncthing’s own');
+    // "This Device" shows the short device ID: its first 6 characters (Syncthing's gui/default/syncthing/core/syncthingController.js, deviceShortID).
+    await webUi.getByText(deviceId.slice(0, 6), { exact: true }).first().waitFor({ state: 'visible', timeout: 5_000 });
     await shots.take(webUi, 'syncthing-web-ui');
+    // Its settings dialog holds a hidden GUI password input; a login prompt would be a visible one.
+    assert.equal(await webUi.locator('input[type="password"]:visible').count(), 0, 'no login prompt of Syncthing’s own');
     await webUi.close();
 
     const stranger = await newPanelContext(browser);
@@ -154,23 +171,31 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await stranger.close();
   });
 
-  test('7. diagnostics all pass and the logs show lines', async () => {
+  step('7. diagnostics all pass, the logs show lines, and the running page fits a phone', 60_000, async () => {
     await byTestId(page, 'diagnostics-run').click();
     await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="diagnostics-run"]')?.disabled, undefined, { timeout: 15_000 });
-    const results = byTestId(page, 'diagnostics').locator('[data-result]');
-    assert.equal(await results.count(), 3);
-    for (const result of await results.all()) {
-      assert.equal(await result.getAttribute('data-result'), 'passed', `${await result.getAttribute('data-testid')} passed`);
+    const results: Record<string, string | null> = {};
+    for (const result of await byTestId(page, 'diagnostics').locator('[data-result]').all()) {
+      results[(await result.getAttribute('data-testid'))!.replace('diagnostic-result-', '')] = await result.getAttribute('data-result');
     }
+    for (const checkId of SYNCTHING_CHECKS) assert.ok(checkId in results, `check ${checkId} is listed`);
+    assert.deepEqual(Object.values(results).filter((result) => result !== 'passed'), [], `every check passed: ${JSON.stringify(results)}`);
     await byTestId(page, 'logs-refresh').click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="logs"]')?.textContent ?? '').trim() !== '', undefined, { timeout: 10_000 });
-    const lines = ((await byTestId(page, 'logs').textContent()) ?? '').split('\n').filter(Boolean);
+    const logText = (await byTestId(page, 'logs').textContent()) ?? '';
+    saveArtifact('syncthing-logs.txt', logText);
+    const lines = logText.split('\n').filter(Boolean);
     assert.ok(lines.length > 0, 'log lines shown');
     await byTestId(page, 'diagnostics').scrollIntoViewIfNeeded();
     await shots.take(page, 'diagnostics-and-logs');
+    // The running page is the widest one (device ID, paths, log lines): it must fit a phone too.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.deepEqual(await horizontalOverflow(page), { scrollWidth: 360, viewportWidth: 360 }, 'running module page fits 360 px');
+    await shots.take(page, 'phone-syncthing-running');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  test('8. stop, then uninstall after confirming', { timeout: INSTALL_TIMEOUT_MS + 30_000 }, async () => {
+  step('8. stop, then uninstall after confirming', INSTALL_TIMEOUT_MS + 30_000, async () => {
     await runModuleAction(page, 'stop', 'module-state-stopped', START_TIMEOUT_MS);
     assert.equal(await byTestId(page, 'open-web-ui').count(), 0, 'no web UI link while stopped');
     await shots.take(page, 'stopped');
@@ -184,7 +209,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(page, 'uninstalled');
   });
 
-  test('9. settings: Catalan and back, a new password, log out and in again', async () => {
+  step('9. settings: Catalan and back, a new password, log out and in again', 60_000, async () => {
     await byTestId(page, 'nav-settings').click();
     await (await visible(page, 'settings-language')).selectOption('ca');
     await page.waitForFunction(() => document.querySelector('[data-testid="nav-services"]')?.textContent === 'Serveis', undefined, { timeout: 10_000 });
@@ -215,7 +240,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     assert.equal(await byTestId(page, 'nav-services').textContent(), 'Services', 'English was stored with the account');
   });
 
-  test('10. at phone width nothing scrolls sideways', async () => {
+  step('10. at phone width nothing scrolls sideways', 60_000, async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${node.baseUrl}/#/`);
     await visible(page, 'dashboard', 15_000);

@@ -85,7 +85,7 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
 
   test(`${id}: diagnostics pass and the logs show the daemons`, async () => {
     const diagnostics = (await context.session.request('GET', `/api/modules/${id}/diagnostics`)).body as Array<{ checkId: string; result: string }>;
-    assert.equal(diagnostics.length, manifest.diagnostics.length + 1, 'the generic package check plus every declared check');
+    assert.equal(diagnostics.length, 1 + manifest.daemons.length + manifest.diagnostics.length, 'generic package and daemon checks plus every declared check');
     for (const check of diagnostics) assert.equal(check.result, 'passed', check.checkId);
     const logs = (await context.session.request('GET', `/api/modules/${id}/logs`)).body as Array<{ text: string }>;
     for (const daemon of manifest.daemons) assert.ok(logs.some((line) => line.text.startsWith(`started ${daemon.argv[0]}`)), `${daemon.name} in the logs`);

@@ -28,6 +28,16 @@ export class AccountStore {
     return this.db.prepare(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`).get() !== undefined;
   }
 
+  /** Creates the first administrator, or returns null when one already exists (two setups raced). */
+  async createFirstAdmin(username: string, password: string, language: Language): Promise<Account | null> {
+    const passwordHash = await hashPassword(password);
+    return this.db.transaction(() => {
+      if (this.hasAdmin()) return null;
+      this.db.prepare('INSERT INTO users (username, password_hash, role, language, created_at) VALUES (?, ?, ?, ?, ?)').run(username, passwordHash, 'admin', language, new Date().toISOString());
+      return { username, role: 'admin' as const, language };
+    }).immediate();
+  }
+
   async create(username: string, password: string, role: Role, language: Language): Promise<Account> {
     const passwordHash = await hashPassword(password);
     this.db

@@ -61,7 +61,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
         deps.setupThrottle.recordFailure(request.ip, 'setup');
         throw new ApiError(400, 'bad_setup_code', 'The setup code is wrong. It is printed on the node’s console.', { setupCode: 'Wrong setup code.' });
       }
-      const account = await accounts.create(request.body.username, request.body.password, 'admin', request.body.language ?? 'en');
+      const account = await accounts.createFirstAdmin(request.body.username, request.body.password, request.body.language ?? 'en');
+      if (!account) throw new ApiError(409, 'already_set_up', 'This node already has an administrator; log in instead.');
       await deps.onSetupDone();
       return openSession(accounts, reply, account);
     },

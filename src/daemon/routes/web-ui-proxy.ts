@@ -4,11 +4,12 @@ import http from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 
-import { SESSION_COOKIE } from '../../shared/http-names.ts';
+import { MODULE_ID_PATTERN, SESSION_COOKIE } from '../../shared/http-names.ts';
 import { notFound } from '../api-error.ts';
 import type { ModuleService } from '../module-service.ts';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+/** Hop-by-hop headers, plus our own credentials: the module's UI gets its key from the manifest instead. */
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'x-csrf-token']);
 
 /** Drops our own session cookie: the proxied program has no business seeing it. */
 function withoutSessionCookie(cookieHeader: string | undefined): string | undefined {
@@ -29,13 +30,13 @@ export function registerWebUiProxy(app: FastifyInstance, modules: ModuleService)
 
     scope.all<{ Params: { id: string; '*': string } }>(
       '/apps/:id/*',
-      { config: { access: 'admin', sameOriginSuffices: true }, schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$' }), '*': Type.String() }) } },
+      { config: { access: 'admin', sameOriginSuffices: true }, schema: { params: Type.Object({ id: Type.String({ pattern: MODULE_ID_PATTERN }), '*': Type.String() }) } },
       async (request, reply) => {
         const webUi = modules.webUi(request.params.id);
         if (!webUi) throw notFound(`A web UI for ${request.params.id}`);
         const target = new URL(webUi.target);
         const headers: http.OutgoingHttpHeaders = {};
-        for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name) && name !== 'cookie') headers[name] = value;
+        for (const [name, value] of Object.entries(request.headers)) if (!NOT_FORWARDED.has(name) && name !== 'cookie') headers[name] = value;
         const cookie = withoutSessionCookie(request.headers.cookie);
         if (cookie) headers.cookie = cookie;
         Object.assign(headers, webUi.headers, { host: target.host });

@@ -63,7 +63,8 @@ export const packageActions = [
       const names = context.manifest(module).packages;
       if (!packageListsPresent()) {
         context.progress({ percent: 0, message: 'Updating package lists' });
-        await context.door.run('apt-get', ['update', '-o', 'DPkg::Lock::Timeout=600'], { env: APT_ENV });
+        const updated = await context.door.run('apt-get', ['update', '-o', 'DPkg::Lock::Timeout=600'], { env: APT_ENV });
+        if (updated.code !== 0) throw new Error(`apt-get update failed: ${updated.stderr.trim().slice(-500)}`);
       }
       context.progress({ percent: 0, message: `Installing ${names.join(', ')}` });
       await aptGet(['install', ...names], context);

@@ -67,9 +67,8 @@ export const syncthingManifest = defineManifest({
   consume: [{ id: 'connect-device', labelKey: 'syncthing.connectDevice', forType: '_syncthing._tcp' }],
   backupPaths: ['{path:home}/config'],
   diagnostics: [
-    { checkId: 'syncthing-daemon-running', description: 'The Syncthing daemon is running' },
     { checkId: 'syncthing-rest-reachable', description: 'Syncthing answers on its REST API' },
-    { checkId: 'syncthing-listening', description: 'Syncthing listens on its sync port' },
+    { checkId: 'syncthing-listening', description: 'Syncthing accepts connections on its sync port' },
   ],
   webUi: { target: 'http://127.0.0.1:{config:guiPort}', headers: { 'X-API-Key': '{secret:apiKey}' } },
 });
