@@ -19,7 +19,7 @@ import { HelperClient } from './helper-client.ts';
 import { ModuleService } from './module-service.ts';
 import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
-import { dropPrivileges } from './privilege-drop.ts';
+import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
 import { generateSetupCode } from './setup-code.ts';
 import { loadWebAssets } from './web-assets.ts';
 
@@ -67,18 +67,21 @@ function startRedirectServer(): http.Server {
   return server;
 }
 
+/**
+ * Started as root, cloudyd does all its start-up first (the checkout may be readable by root only, and
+ * libraries load code lazily), then becomes user cloudy before it accepts a single connection.
+ */
 async function main(): Promise<void> {
-  // Everything that needs root or the checkout happens before the drop: helper socket, TLS key, panel files.
   const helper = new HelperClient(layout.helperSocket);
   await waitForHelper(helper);
   const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: certificateHostname() });
   const tls = { key: readFileSync(layout.tlsKeyFile), cert: readFileSync(layout.tlsCertFile) };
   const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
-  // better-sqlite3 loads its native addon on first use: do that while the checkout is still readable.
-  openDatabase(':memory:').close();
-  if (process.getuid?.() === 0) dropPrivileges(CLOUDY_ACCOUNT);
 
   const db = openDatabase(layout.databaseFile);
+  const account = process.getuid?.() === 0 ? lookupAccount(CLOUDY_ACCOUNT) : null;
+  // Files SQLite made while we were root must stay usable by cloudy after the drop and on later starts.
+  if (account) handOver(account, [layout.databaseFile, `${layout.databaseFile}-wal`, `${layout.databaseFile}-shm`]);
   const events = new EventBus();
   const operations = new OperationStore(db, events);
   const interrupted = operations.failInterrupted();
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
 
   const cliToken = randomBytes(32).toString('base64url');
   writeFileSync(`${layout.cliTokenFile}.tmp`, cliToken, { mode: 0o600 });
+  if (account) handOver(account, [`${layout.cliTokenFile}.tmp`]);
   renameSync(`${layout.cliTokenFile}.tmp`, layout.cliTokenFile);
 
   let setupCode: string | null = null;
@@ -116,6 +120,8 @@ async function main(): Promise<void> {
       await helper.call('node.clearSetupCode');
     },
   });
+  await app.ready();
+  if (account) dropPrivileges(CLOUDY_ACCOUNT);
   await app.listen({ port: httpsPort, host: options.listen });
   const redirect = startRedirectServer();
 

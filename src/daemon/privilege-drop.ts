@@ -1,5 +1,5 @@
 // Lets cloudyd start as root (to read a checkout only root can read) and then become the cloudy user for good.
-import { readFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync } from 'node:fs';
 
 export function lookupAccount(name: string): { uid: number; gid: number } | null {
   for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
@@ -17,4 +17,9 @@ export function dropPrivileges(account: string): void {
   process.setgid!(ids.gid);
   process.setuid!(ids.uid);
   if (process.getuid!() !== ids.uid || process.geteuid!() !== ids.uid) throw new Error('could not drop root privileges');
+}
+
+/** Gives files made as root to the account cloudyd is about to become. */
+export function handOver(account: { uid: number; gid: number }, files: string[]): void {
+  for (const file of files) if (existsSync(file)) chownSync(file, account.uid, account.gid);
 }

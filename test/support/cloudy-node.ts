@@ -58,14 +58,15 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
   });
 }
 
-export async function startCloudyNode(options: { root?: string; listen?: string } = {}): Promise<StartedNode> {
+/** @param checkout the Cloudy checkout to run (default: this one). */
+export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort)],
-    { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: options.checkout ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
