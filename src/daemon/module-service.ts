@@ -212,7 +212,8 @@ export class ModuleService {
   }
 
   private async startDaemons(id: string, handle: OperationHandle): Promise<void> {
-    const { manifest } = this.definition(id);
+    const { manifest, hooks } = this.definition(id);
+    if (!(await this.state(id)).running) await hooks.beforeStart?.(this.runtime(id, handle));
     const { config, secrets } = this.templateValues(id);
     for (const daemon of manifest.daemons) {
       handle.progress(undefined, `Starting ${daemon.name}`);

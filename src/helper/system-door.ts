@@ -1,6 +1,7 @@
 // The helper's one door to the system: programs by argv, atomic writes, and only below allowed paths.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -51,9 +52,10 @@ export class LocalSystemDoor implements SystemDoor {
       shell: false,
       cwd: options.cwd,
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe', options.onStatusLine ? 'pipe' : 'ignore'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', options.onStatusLine ? 'pipe' : 'ignore'],
       ...(account ? { uid: account.uid, gid: account.gid } : {}),
     });
+    child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT)));
@@ -68,6 +70,18 @@ export class LocalSystemDoor implements SystemDoor {
       child.once('close', (exitCode) => resolve(exitCode));
     }).finally(() => clearTimeout(timer));
     return { code, stdout, stderr };
+  }
+
+  async readFile(absolutePath: string): Promise<string> {
+    this.assertAllowed(absolutePath);
+    await this.assertReallyInside(path.dirname(absolutePath));
+    const handle = await open(absolutePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await handle.stat()).isFile()) throw new PathNotDeclaredError(`${absolutePath} is not a regular file`);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   }
 
   async writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void> {

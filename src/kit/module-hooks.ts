@@ -20,6 +20,8 @@ export interface ModuleDetailLine {
 export interface ModuleHooks {
   /** Idempotent root-side preparation; runs after install and before every start. */
   setup?(runtime: ModuleRuntime, oldVersion: number): Promise<void>;
+  /** Runs while the daemons are stopped, just before they start: for settings that must hold from their first second. */
+  beforeStart?(runtime: ModuleRuntime): Promise<void>;
   /** Brings a running daemon in line with the saved config; returns 'restart' when only a restart can. */
   applyConfig?(runtime: ModuleRuntime, previous: Record<string, unknown> | null): Promise<'applied' | 'restart'>;
   details?(runtime: ModuleRuntime): Promise<ModuleDetailLine[]>;

@@ -15,6 +15,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
+  /** Written to the program's standard input (e.g. a password, kept out of argv and /proc). */
+  input?: string;
   /** Receives each line the program writes on file descriptor 3 (e.g. apt's APT::Status-Fd=3). */
   onStatusLine?: (line: string) => void;
 }
@@ -22,6 +24,8 @@ export interface RunOptions {
 /** The only way root actions reach the system: argv arrays, atomic writes, declared paths only. */
 export interface SystemDoor {
   run(program: string, args: string[], options?: RunOptions): Promise<ProgramResult>;
+  /** Reads a regular file below a declared path; a symlink or a path leading outside is refused. */
+  readFile(absolutePath: string): Promise<string>;
   writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void>;
   ensureDirectory(absolutePath: string, options: { mode: number; user?: string }): Promise<void>;
   removeTree(absolutePath: string): Promise<void>;

@@ -44,11 +44,14 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
     const stream = openEventStream(context.session);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const operation = await runOperation(context.session, id, 'install');
+    // The module's new state is announced right after the operation settles.
+    const announced = () => stream.events.some((event) => event.type === 'module' && event.data.module === id && event.data.state.installed);
+    for (let waited = 0; !announced() && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     stream.close();
     for (const name of manifest.packages) assert.equal(dpkgInstalled(name), true, `${name} installed`);
     const progress = stream.events.filter((event) => event.type === 'operation' && event.data.id === operation.id).map((event) => event.data.progress);
     assert.ok(progress.some((value) => value > 0 && value < 100), `intermediate apt progress seen: ${progress.join(', ')}`);
-    assert.ok(stream.events.some((event) => event.type === 'module' && event.data.module === id && event.data.state.installed));
+    assert.ok(announced(), 'the installed state was pushed to the panel');
     assert.equal((await context.detail()).state.running, false);
   });
 

@@ -5,6 +5,7 @@ import type { ModuleDefinition, ModuleRuntime } from '../../kit/module-hooks.ts'
 import { resolveDeclaredPath } from '../../kit/template.ts';
 import type { DiagnosticCheck } from '../../shared/api-contract.ts';
 import { syncthingManifest } from './manifest.ts';
+import { syncthingOptions } from './config.ts';
 import { SyncthingRestClient } from './syncthing-rest-client.ts';
 
 /** The folder Cloudy manages; others the user adds in Syncthing's own UI are left alone. */
@@ -12,21 +13,6 @@ export const SHARED_FOLDER_ID = 'cloudy-shared';
 
 function restClient(runtime: ModuleRuntime): SyncthingRestClient {
   return new SyncthingRestClient(`http://127.0.0.1:${runtime.config.guiPort}`, runtime.secrets.apiKey ?? '');
-}
-
-/** Options derived from the form (REST config object names from Syncthing's config.xml schema). */
-export function syncthingOptions(config: Record<string, unknown>): Record<string, unknown> {
-  return {
-    listenAddresses: [`tcp://0.0.0.0:${config.listenPort}`],
-    localAnnounceEnabled: config.localDiscovery,
-    globalAnnounceEnabled: config.globalDiscovery,
-    relaysEnabled: config.relays,
-    natEnabled: config.globalDiscovery,
-    maxSendKbps: config.maxSendKiBps,
-    urAccepted: -1,
-    crashReportingEnabled: false,
-    autoUpgradeIntervalH: 0,
-  };
 }
 
 async function applyConfig(runtime: ModuleRuntime, previous: Record<string, unknown> | null): Promise<'applied' | 'restart'> {
@@ -75,6 +61,10 @@ export const syncthingModule: ModuleDefinition = {
   hooks: {
     async setup(runtime) {
       await runtime.callPrivileged('syncthing.prepareHome');
+    },
+    async beforeStart(runtime) {
+      const { listenPort, localDiscovery, globalDiscovery, relays, maxSendKiBps } = runtime.config;
+      await runtime.callPrivileged('syncthing.writeOptions', { settings: { listenPort, localDiscovery, globalDiscovery, relays, maxSendKiBps } });
     },
     applyConfig,
     async details(runtime) {

@@ -1,4 +1,5 @@
 // Syncthing's root actions: its system user, its home with a generated identity, its folder directories.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -6,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 
 import { defineAction } from '../../kit/privileged-action.ts';
 import { isInside, resolveDeclaredPath } from '../../kit/template.ts';
+import { syncthingOptions, withOptions } from './config.ts';
 import { syncthingManifest } from './manifest.ts';
 
 const USER = syncthingManifest.systemUsers[0]!.name;
@@ -22,12 +24,26 @@ export const syncthingActions = [
       await context.door.ensureDirectory(home, { mode: 0o700, user: USER });
       const configDir = path.join(home, 'config');
       if (existsSync(path.join(configDir, 'config.xml'))) return { generated: false };
-      const generated = await context.door.run('syncthing', ['generate', `--home=${configDir}`, '--no-default-folder', '--skip-port-probing'], {
-        user: USER,
-        env: { HOME: home },
-      });
+      // A GUI login nobody knows: local users must not drive Syncthing; Cloudy uses the API key instead.
+      const generated = await context.door.run(
+        'syncthing',
+        ['generate', `--home=${configDir}`, '--no-default-folder', '--skip-port-probing', '--gui-user=cloudy', '--gui-password=-'],
+        { user: USER, env: { HOME: home }, input: randomBytes(24).toString('base64url') },
+      );
       if (generated.code !== 0) throw new Error(`syncthing generate failed: ${generated.stderr.trim()}`);
       return { generated: true };
+    },
+  }),
+  defineAction({
+    name: 'syncthing.writeOptions',
+    description: 'Write the network options into config.xml while Syncthing is stopped, so its first second already obeys them',
+    args: Type.Object({ settings: Type.Pick(syncthingManifest.configSchema, ['listenPort', 'localDiscovery', 'globalDiscovery', 'relays', 'maxSendKiBps'], { additionalProperties: false }) }, { additionalProperties: false }),
+    result: Type.Null(),
+    async run({ settings }, context) {
+      const configFile = path.join(resolveDeclaredPath(context.root, syncthingManifest.paths.home), 'config/config.xml');
+      const updated = withOptions(await context.door.readFile(configFile), syncthingOptions(settings));
+      await context.door.writeFileAtomic(configFile, updated, { mode: 0o600, user: USER });
+      return null;
     },
   }),
   defineAction({

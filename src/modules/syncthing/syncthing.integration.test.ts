@@ -10,6 +10,7 @@ import { syncthingManifest } from './manifest.ts';
 
 const REST = '/apps/syncthing/rest';
 let listenPort = 0;
+let guiPort = 0;
 
 async function ownDevice({ session }: SuiteContext): Promise<{ id: string; name: string }> {
   const { myID } = (await session.request('GET', `${REST}/system/status`)).body;
@@ -19,8 +20,8 @@ async function ownDevice({ session }: SuiteContext): Promise<{ id: string; name:
 moduleLifecycleSuite({
   manifest: syncthingManifest,
   async settings() {
-    listenPort = await freePort();
-    return { deviceName: 'lab node', listenPort, guiPort: await freePort(), maxSendKiBps: 100 };
+    [listenPort, guiPort] = [await freePort(), await freePort()];
+    return { deviceName: 'lab node', listenPort, guiPort, maxSendKiBps: 100 };
   },
   async whileRunning(context) {
     const detail = await context.detail();
@@ -36,6 +37,14 @@ moduleLifecycleSuite({
     assert.equal(statSync(folderPath).uid, systemAccount('cloudy-syncthing').uid);
     assert.ok(detail.details.some((line: { value: string }) => line.value === folderPath), 'the shared folder is listed');
     assert.match(String((await context.session.request('GET', '/apps/syncthing/')).body), /Syncthing/, "Syncthing's own UI comes through the proxy");
+
+    // The settings held from the first second: never Syncthing's default port, never the Internet relays.
+    const daemonLog = ((await context.session.request('GET', '/api/modules/syncthing/logs')).body as Array<{ text: string }>).map((line) => line.text);
+    assert.ok(daemonLog.some((text) => text.includes(`:${listenPort}`)), 'it logs its configured listener');
+    assert.ok(!daemonLog.some((text) => text.includes(':22000') || text.includes('relays.syncthing.net')), daemonLog.filter((text) => /22000|relays/.test(text)).join('\n'));
+    // Local users cannot drive it without the key Cloudy keeps.
+    const direct = await fetch(`http://127.0.0.1:${guiPort}/rest/system/status`);
+    assert.ok([401, 403].includes(direct.status), `unauthenticated local access answered ${direct.status}`);
   },
   liveChange: {
     values: { deviceName: 'renamed node' },
