@@ -147,7 +147,7 @@ export class ModuleService {
     const { manifest, hooks } = this.definition(id);
     const state = await this.state(id);
     const generic: DiagnosticCheck[] = [
-      { checkId: `${id}-packages`, description: `Packages ${manifest.packages.join(', ')} are installed`, result: state.installed ? 'passed' : 'failed', parameters: {} },
+      { checkId: `${id}-packages`, description: `Debian packages installed: ${manifest.packages.join(', ')}`, result: state.installed ? 'passed' : 'failed', parameters: {} },
       ...state.daemons.map((daemon) => ({
         checkId: `${id}-daemon-${daemon.name}`,
         description: `The ${daemon.name} daemon is running`,

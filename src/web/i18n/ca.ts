@@ -62,7 +62,7 @@ export const ca: Record<MessageKey, string> = {
   'module.details': 'Detalls',
   'module.configuration': 'Configuració',
   'module.diagnostics': 'Diagnòstics',
-  'operation.starting': 'S’està començant…',
+  'operation.starting': 'Esperant el node…',
   'operation.install': 'S’està instal·lant',
   'operation.start': 'S’està iniciant',
   'operation.stop': 'S’està aturant',

@@ -60,7 +60,7 @@ export const en = {
   'module.details': 'Details',
   'module.configuration': 'Configuration',
   'module.diagnostics': 'Diagnostics',
-  'operation.starting': 'Starting…',
+  'operation.starting': 'Waiting for the node…',
   'operation.install': 'Installing',
   'operation.start': 'Starting',
   'operation.stop': 'Stopping',

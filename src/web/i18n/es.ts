@@ -62,7 +62,7 @@ export const es: Record<MessageKey, string> = {
   'module.details': 'Detalles',
   'module.configuration': 'Configuración',
   'module.diagnostics': 'Diagnósticos',
-  'operation.starting': 'Empezando…',
+  'operation.starting': 'Esperando al nodo…',
   'operation.install': 'Instalando',
   'operation.start': 'Iniciando',
   'operation.stop': 'Deteniendo',

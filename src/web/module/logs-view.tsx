@@ -28,7 +28,7 @@ export function LogsView({ moduleId }: { moduleId: string }) {
           {t('logs.empty')}
         </p>
       ) : null}
-      <pre class="log" ref={logElement} tabIndex={0} aria-label={t('logs.title')} data-testid="logs">
+      <pre class="log" ref={logElement} tabIndex={0} aria-label={t('logs.title')} data-testid="logs" hidden={lines === null || lines.length === 0}>
         {(lines ?? []).map((line) => `${formatTime(line.time)}  ${line.source}  ${line.text}`).join('\n')}
       </pre>
     </div>
