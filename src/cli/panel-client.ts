@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
+import { EventStreamParser } from '../shared/event-stream.ts';
 import { nodeLayout } from '../shared/node-layout.ts';
 
 export class PanelRequestError extends Error {
@@ -72,16 +73,10 @@ export class PanelClient {
   /** Follows the server-sent event stream, calling `onEvent` until it returns true. */
   async followEvents(onEvent: (type: string, data: unknown) => boolean): Promise<void> {
     const response = await this.open('GET', '/api/events');
-    let buffered = '';
+    const parser = new EventStreamParser();
     for await (const chunk of response) {
-      buffered += chunk;
-      let boundary: number;
-      while ((boundary = buffered.indexOf('\n\n')) !== -1) {
-        const block = buffered.slice(0, boundary);
-        buffered = buffered.slice(boundary + 2);
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (type && data && onEvent(type, JSON.parse(data))) {
+      for (const event of parser.push(String(chunk))) {
+        if (onEvent(event.type, event.data)) {
           response.destroy();
           return;
         }

@@ -7,17 +7,15 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 
 import { nodeLayout } from '../../src/shared/node-layout.ts';
-import { freePort, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
+import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import { dpkgInstalled, ensureUninstalled, moduleState, runOperation } from '../support/module-lifecycle.ts';
-import { PanelSession } from '../support/panel-session.ts';
+import type { PanelSession } from '../support/panel-session.ts';
 
 let node: StartedNode;
 let session: PanelSession;
 
 before(async () => {
-  node = await startCloudyNode();
-  session = new PanelSession(node.baseUrl);
-  assert.equal((await session.setup(node.setupCode())).status, 200);
+  ({ node, session } = await startNodeWithAdmin());
 });
 after(async () => {
   await node?.stop();

@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 
 import { syncthingManifest } from '../../src/modules/syncthing/manifest.ts';
 import { nodeLayout } from '../../src/shared/node-layout.ts';
-import { startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
-import { PanelSession } from '../support/panel-session.ts';
+import { startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
+import type { PanelSession } from '../support/panel-session.ts';
 
 const HOSTILE = ['; rm -rf / #', '$(reboot)', '`id`', '../../../etc/shadow', 'A'.repeat(10 * 1024), '<script>alert(1)</script>', "x' OR '1'='1", 'a\nb', '\u0000'];
 /** Read-only helper calls the panel makes all the time; anything else in the audit log means something ran. */
@@ -16,9 +16,7 @@ let node: StartedNode;
 let session: PanelSession;
 
 before(async () => {
-  node = await startCloudyNode();
-  session = new PanelSession(node.baseUrl);
-  assert.equal((await session.setup(node.setupCode())).status, 200);
+  ({ node, session } = await startNodeWithAdmin());
 });
 after(async () => {
   await node?.stop();

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PanelSession } from './panel-session.ts';
+
 export const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface NodeState {
@@ -102,4 +104,13 @@ export async function startCloudyNode(options: { root?: string; listen?: string;
   };
   await node.waitHealthy();
   return node;
+}
+
+/** A node whose administrator exists, with that administrator's session, for tests past the first run. */
+export async function startNodeWithAdmin(): Promise<{ node: StartedNode; session: PanelSession }> {
+  const node = await startCloudyNode();
+  const session = new PanelSession(node.baseUrl);
+  const reply = await session.setup(node.setupCode());
+  if (reply.status !== 200) throw new Error(`setup failed: ${JSON.stringify(reply.body)}`);
+  return { node, session };
 }

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import type { ModuleManifest } from '../../src/kit/manifest.ts';
-import { startCloudyNode, type StartedNode } from './cloudy-node.ts';
+import { startNodeWithAdmin, type StartedNode } from './cloudy-node.ts';
 import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, processUid, runOperation, systemAccount } from './module-lifecycle.ts';
-import { openEventStream, PanelSession, rawRequest } from './panel-session.ts';
+import { openEventStream, rawRequest, type PanelSession } from './panel-session.ts';
 
 export interface SuiteContext {
   node: StartedNode;
@@ -30,10 +30,8 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
   const context = {} as SuiteContext;
 
   before(async () => {
-    context.node = await startCloudyNode();
-    context.session = new PanelSession(context.node.baseUrl);
+    ({ node: context.node, session: context.session } = await startNodeWithAdmin());
     context.detail = () => moduleState(context.session, id);
-    assert.equal((await context.session.setup(context.node.setupCode())).status, 200);
     await ensureUninstalled(context.session, id);
   });
   after(async () => {

@@ -2,6 +2,7 @@
 import https from 'node:https';
 
 import type { SessionInfo } from '../../src/shared/api-contract.ts';
+import { EventStreamParser } from '../../src/shared/event-stream.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/shared/http-names.ts';
 
 export interface Reply<T = any> {
@@ -80,18 +81,8 @@ export class PanelSession {
 export function openEventStream(session: PanelSession): { events: Array<{ type: string; data: any }>; close(): void } {
   const events: Array<{ type: string; data: any }> = [];
   const request = https.request(`${session.baseUrl}/api/events`, { rejectUnauthorized: false, headers: { cookie: session.cookie } }, (response) => {
-    let buffered = '';
-    response.on('data', (chunk) => {
-      buffered += chunk;
-      let boundary: number;
-      while ((boundary = buffered.indexOf('\n\n')) !== -1) {
-        const block = buffered.slice(0, boundary);
-        buffered = buffered.slice(boundary + 2);
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (type && data) events.push({ type, data: JSON.parse(data) });
-      }
-    });
+    const parser = new EventStreamParser();
+    response.on('data', (chunk) => events.push(...(parser.push(String(chunk)) as Array<{ type: string; data: any }>)));
     response.on('error', () => undefined);
   });
   request.on('error', () => undefined);
