@@ -22,7 +22,17 @@ const ABSOLUTE_LIMIT_MS = 7 * 24 * 3600_000;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class AccountStore {
-  constructor(private readonly db: Db) {}
+  /** Prepared once: every authenticated request looks its session up. */
+  private readonly sessionLookup;
+  private readonly sessionTouch;
+
+  constructor(private readonly db: Db) {
+    this.sessionLookup = db.prepare(
+      `SELECT s.token_hash, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.role, u.language
+         FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
+    );
+    this.sessionTouch = db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?');
+  }
 
   hasAdmin(): boolean {
     return this.db.prepare(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`).get() !== undefined;
@@ -96,12 +106,7 @@ export class AccountStore {
   }
 
   findSession(token: string): Session | null {
-    const row = this.db
-      .prepare(
-        `SELECT s.token_hash, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.role, u.language
-           FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
-      )
-      .get(tokenHash(token)) as
+    const row = this.sessionLookup.get(tokenHash(token)) as
       | { token_hash: string; csrf_token: string; created_at: number; last_seen_at: number; username: string; role: Role; language: Language }
       | undefined;
     if (!row) return null;
@@ -111,7 +116,7 @@ export class AccountStore {
       return null;
     }
     // Refresh at most once a minute: a busy panel must not turn every read into a write.
-    if (now - row.last_seen_at > 60_000) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now, row.token_hash);
+    if (now - row.last_seen_at > 60_000) this.sessionTouch.run(now, row.token_hash);
     return { username: row.username, role: row.role, language: row.language, csrfToken: row.csrf_token };
   }
 
