@@ -41,3 +41,16 @@ test('each bad field gets its own sentence naming the field', () => {
   assert.match(fields.bogus!, /not a setting/);
   assert.match(fieldErrors({ deviceName: 'x'.repeat(100) }).deviceName!, /at most 63 characters/);
 });
+
+test('a choice field names the allowed values', async () => {
+  const { Type } = await import('@sinclair/typebox');
+  const { defineManifest } = await import('../kit/manifest.ts');
+  const manifest = defineManifest({ ...syncthingManifest, configSchema: Type.Object({ mode: Type.Union([Type.Literal('router'), Type.Literal('switch')], { title: 'Mode', default: 'router' }) }, { additionalProperties: false }), pathConfigKeys: {} });
+  assert.equal(validateModuleConfig(manifest, {}, { mode: 'switch' }, '/tmp/node').mode, 'switch');
+  try {
+    validateModuleConfig(manifest, {}, { mode: 'hub' }, '/tmp/node');
+    assert.fail('hub is not a mode');
+  } catch (error) {
+    assert.equal((error as ApiError).fields?.mode, 'Mode must be one of: router, switch.');
+  }
+});

@@ -6,7 +6,7 @@ import type { ModuleManifest } from '../kit/manifest.ts';
 import { isInside, resolveDeclaredPath } from '../kit/template.ts';
 import { ApiError } from './api-error.ts';
 
-type FieldSchema = TSchema & { title?: string; minimum?: number; maximum?: number; maxLength?: number; minLength?: number; type?: string };
+type FieldSchema = TSchema & { title?: string; minimum?: number; maximum?: number; maxLength?: number; minLength?: number; type?: string; anyOf?: Array<{ const?: unknown }> };
 
 function describe(field: FieldSchema | undefined, error: ValueError): string {
   const title = field?.title ?? error.path.slice(1);
@@ -15,6 +15,7 @@ function describe(field: FieldSchema | undefined, error: ValueError): string {
     return `${title} must be a whole number from ${field.minimum ?? '…'} to ${field.maximum ?? '…'}.`;
   }
   if (field.type === 'boolean') return `${title} must be on or off.`;
+  if (field.anyOf?.every((option) => 'const' in option)) return `${title} must be one of: ${field.anyOf.map((option) => String(option.const)).join(', ')}.`;
   if (typeof error.value === 'string' && field.maxLength !== undefined && error.value.length > field.maxLength) {
     return `${title} is too long: at most ${field.maxLength} characters.`;
   }

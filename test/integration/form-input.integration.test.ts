@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { syncthingManifest } from '../../src/modules/syncthing/manifest.ts';
+import { moduleManifests } from '../../src/modules/index.ts';
 import { nodeLayout } from '../../src/shared/node-layout.ts';
 import { startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import type { PanelSession } from '../support/panel-session.ts';
@@ -28,27 +28,30 @@ const changingAuditLines = () =>
     .split('\n')
     .filter((line) => !READ_ONLY.test(line));
 
-test('every module setting refuses hostile values with a message on that field', async () => {
-  const original = (await session.request('GET', '/api/modules/syncthing')).body.config;
-  const auditBefore = changingAuditLines();
-  const properties = syncthingManifest.configSchema.properties as Record<string, { type: string }>;
-  for (const [field, { type }] of Object.entries(properties)) {
-    const typed = type === 'integer' ? [99_999_999, -1, 1.5, '22000; reboot'] : type === 'boolean' ? ['yes', 2] : [];
-    for (const value of [...HOSTILE, ...typed, { nested: true }, ['list']]) {
-      const reply = await session.request('PUT', '/api/modules/syncthing/config', { values: { [field]: value } });
-      assert.equal(reply.status, 400, `${field} = ${JSON.stringify(value).slice(0, 40)} was accepted`);
-      assert.equal(typeof reply.body.fields?.[field], 'string', `${field}: the message names the field`);
-      assert.ok(reply.body.fields[field].length < 300, `${field}: the message is a sentence, not an echo of the input`);
-      assert.ok(!reply.body.fields[field].includes('<script>'), `${field}: the input is not echoed back`);
+for (const manifest of moduleManifests) {
+  test(`${manifest.id}: every setting refuses hostile values with a message on that field`, async () => {
+    const settingsPath = `/api/modules/${manifest.id}/config`;
+    const original = (await session.request('GET', `/api/modules/${manifest.id}`)).body.config;
+    const auditBefore = changingAuditLines();
+    const properties = manifest.configSchema.properties as unknown as Record<string, { type?: string }>;
+    for (const [field, { type }] of Object.entries(properties)) {
+      const typed = type === 'integer' ? [99_999_999, -1, 1.5, '22000; reboot'] : type === 'boolean' ? ['yes', 2] : [];
+      for (const value of [...HOSTILE, ...typed, { nested: true }, ['list']]) {
+        const reply = await session.request('PUT', settingsPath, { values: { [field]: value } });
+        assert.equal(reply.status, 400, `${field} = ${JSON.stringify(value).slice(0, 40)} was accepted`);
+        assert.equal(typeof reply.body.fields?.[field], 'string', `${field}: the message names the field`);
+        assert.ok(reply.body.fields[field].length < 300, `${field}: the message is a sentence, not an echo of the input`);
+        assert.ok(!reply.body.fields[field].includes('<script>'), `${field}: the input is not echoed back`);
+      }
     }
-  }
-  const unknown = await session.request('PUT', '/api/modules/syncthing/config', { values: { '__proto__x': 1, deviceName: 'fine' } });
-  assert.equal(unknown.status, 400);
-  assert.ok(unknown.body.fields.__proto__x);
+    const unknown = await session.request('PUT', settingsPath, { values: { '__proto__x': 1 } });
+    assert.equal(unknown.status, 400);
+    assert.ok(unknown.body.fields.__proto__x);
 
-  assert.deepEqual((await session.request('GET', '/api/modules/syncthing')).body.config, original, 'nothing was stored');
-  assert.deepEqual(changingAuditLines(), auditBefore, 'nothing ran as root');
-});
+    assert.deepEqual((await session.request('GET', `/api/modules/${manifest.id}`)).body.config, original, 'nothing was stored');
+    assert.deepEqual(changingAuditLines(), auditBefore, 'nothing ran as root');
+  });
+}
 
 test('node and account forms refuse hostile values per field', async () => {
   const auditBefore = changingAuditLines();

@@ -25,13 +25,23 @@ interface PropertySchema {
   minimum?: unknown;
   maximum?: unknown;
   enum?: unknown;
+  anyOf?: unknown;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const asNumber = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/** Allowed values: `enum`, or `anyOf` of `const` (what TypeBox's Union of Literals produces). */
+function choicesOf(property: PropertySchema): unknown[] | null {
+  if (Array.isArray(property.enum)) return property.enum;
+  if (Array.isArray(property.anyOf) && property.anyOf.length > 0 && property.anyOf.every((option) => isRecord(option) && 'const' in option)) {
+    return property.anyOf.map((option) => (option as { const: unknown }).const);
+  }
+  return null;
+}
+
 function kindOf(property: PropertySchema): FieldKind | null {
-  if (Array.isArray(property.enum)) return 'choice';
+  if (choicesOf(property)) return 'choice';
   switch (property.type) {
     case 'string':
       return 'text';
@@ -62,7 +72,7 @@ export function configFields(schema: unknown): ConfigFieldSpec[] {
       required: required.includes(name),
       minimum: asNumber(property.minimum),
       maximum: asNumber(property.maximum),
-      choices: Array.isArray(property.enum) ? property.enum : [],
+      choices: choicesOf(property) ?? [],
     });
   }
   return fields;
