@@ -18,6 +18,10 @@ export interface HelperProgress {
   message?: string;
 }
 
+/** apt on a slow community link may take very long; anything else answers in seconds or is stuck. */
+const UNBOUNDED_ACTIONS = new Set(['packages.install', 'packages.remove']);
+const CALL_TIMEOUT_MS = 120_000;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -39,7 +43,17 @@ export class HelperClient {
     const socket = await this.connect();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress });
+      const timer = UNBOUNDED_ACTIONS.has(action)
+        ? undefined
+        : setTimeout(() => {
+            this.pending.delete(id);
+            reject(new HelperError('unavailable', `the privileged helper did not answer ${action} within ${CALL_TIMEOUT_MS / 1000} s`));
+          }, CALL_TIMEOUT_MS);
+      const settle = <V>(finish: (value: V) => void) => (value: V) => {
+        clearTimeout(timer);
+        finish(value);
+      };
+      this.pending.set(id, { resolve: settle(resolve as (value: unknown) => void), reject: settle(reject), onProgress });
       socket.write(`${JSON.stringify({ id, action, args })}\n`);
     });
   }
