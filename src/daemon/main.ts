@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     console.log('cloudyd: the helper came back; starting the modules that were running');
     void modules.restoreEnabled();
   };
+  // A heartbeat notices a restarted helper within seconds, not at the next panel request.
+  setInterval(() => void helper.call('helper.ping').catch(() => undefined), 5000).unref();
 
   const shutdown = async () => {
     redirect.close();

@@ -178,7 +178,13 @@ export class ModuleService {
   /** At node start: bring back what the owner had started. */
   async restoreEnabled(): Promise<void> {
     for (const id of this.modules.keys()) {
-      if (this.deps.store.get(id).enabled) this.start(id);
+      if (!this.deps.store.get(id).enabled) continue;
+      try {
+        this.start(id);
+      } catch (error) {
+        // Busy with another operation: that one decides the module's state.
+        console.error(`cloudyd: not restarting ${id}: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -213,7 +219,9 @@ export class ModuleService {
 
   private async startDaemons(id: string, handle: OperationHandle): Promise<void> {
     const { manifest, hooks } = this.definition(id);
-    if (!(await this.state(id)).running) await hooks.beforeStart?.(this.runtime(id, handle));
+    // Only while no process of the module is alive: a daemon still starting could overwrite what we write.
+    const daemonsDown = (await this.state(id)).daemons.every((daemon) => ['stopped', 'failed', 'backoff'].includes(daemon.state));
+    if (daemonsDown) await hooks.beforeStart?.(this.runtime(id, handle));
     const { config, secrets } = this.templateValues(id);
     for (const daemon of manifest.daemons) {
       handle.progress(undefined, `Starting ${daemon.name}`);

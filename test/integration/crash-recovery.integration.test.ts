@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 
 import { nodeLayout } from '../../src/shared/node-layout.ts';
 import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
-import { dpkgInstalled, ensureUninstalled, moduleState, runOperation } from '../support/module-lifecycle.ts';
+import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, runOperation } from '../support/module-lifecycle.ts';
 import type { PanelSession } from '../support/panel-session.ts';
 
 let node: StartedNode;
@@ -99,5 +99,22 @@ test('kill -9 during a config change: the saved config is whole and gets applied
   assert.equal((await moduleState(session, 'syncthing')).state.running, true);
   assertConsistentFiles();
   assert.ok(statSync(nodeLayout(node.root).databaseFile).size > 0);
+});
+
+test('kill -9 of the helper: the daemons it left are reaped and the running modules come back', async () => {
+  const oldHelper = node.state().helperPid!;
+  const oldDaemon = (await moduleState(session, 'syncthing')).state.daemons[0].pid;
+  process.kill(oldHelper, 'SIGKILL');
+  await waitFor(async () => node.state().helperPid !== oldHelper, 'the launcher restarts the helper', 30_000);
+  await waitFor(async () => !isAlive(oldDaemon), 'the orphaned daemon is stopped by the new helper', 30_000);
+  await waitFor(
+    async () => {
+      const detail = await moduleState(session, 'syncthing').catch(() => null);
+      return detail?.state.running === true && detail.state.daemons[0].pid !== oldDaemon;
+    },
+    'cloudyd notices the new helper and starts Syncthing again',
+    60_000,
+  );
+  assertConsistentFiles();
   await runOperation(session, 'syncthing', 'stop');
 });
