@@ -1,6 +1,6 @@
 // Runs every test tier with node's test runner: unit (*.test.ts), integration, lab and e2e, one file at a time.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -28,13 +28,15 @@ console.log(`running ${files.length} test files (${[...wanted].join(', ')})`);
 
 // One file at a time: integration tests share apt's lock and the machine's two cores.
 // Spec output for people, TAP into a file for the closing count line.
-const tapFile = path.join(mkdtempSync(path.join(tmpdir(), 'cloudy-tests-')), 'results.tap');
+const scratch = mkdtempSync(path.join(tmpdir(), 'cloudy-tests-'));
+const tapFile = path.join(scratch, 'results.tap');
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
   { stdio: 'inherit' },
 );
 const tap = readFileSync(tapFile, 'utf8');
+rmSync(scratch, { recursive: true, force: true });
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);
