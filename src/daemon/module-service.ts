@@ -53,10 +53,7 @@ export class ModuleService {
   async state(id: string): Promise<ModuleState> {
     const { manifest } = this.definition(id);
     const stored = this.deps.store.get(id);
-    const [packages, daemons] = await Promise.all([
-      this.deps.helper.call<{ installed: boolean }>('packages.status', { module: id }),
-      this.deps.helper.call<DaemonStatusReply[]>('daemons.status', { module: id }),
-    ]);
+    const [packages, daemons] = await Promise.all([this.deps.helper.call<{ installed: boolean }>('packages.status', { module: id }), this.daemonStatuses(id)]);
     return {
       installed: packages.installed,
       running: daemons.length > 0 && daemons.every((daemon) => daemon.state === 'running'),
@@ -65,6 +62,10 @@ export class ModuleService {
       configApplied: stored.configApplied,
       daemons: daemons.map((daemon, index) => ({ name: manifest.daemons[index]?.name ?? daemon.id, state: daemon.state, pid: daemon.pid, restarts: daemon.restarts })),
     };
+  }
+
+  private daemonStatuses(id: string): Promise<DaemonStatusReply[]> {
+    return this.deps.helper.call<DaemonStatusReply[]>('daemons.status', { module: id });
   }
 
   async summary(id: string): Promise<ModuleSummary> {
@@ -220,7 +221,7 @@ export class ModuleService {
   private async startDaemons(id: string, handle: OperationHandle): Promise<void> {
     const { manifest, hooks } = this.definition(id);
     // Only while no process of the module is alive: a daemon still starting could overwrite what we write.
-    const daemonsDown = (await this.state(id)).daemons.every((daemon) => ['stopped', 'failed', 'backoff'].includes(daemon.state));
+    const daemonsDown = (await this.daemonStatuses(id)).every((daemon) => ['stopped', 'failed', 'backoff'].includes(daemon.state));
     if (daemonsDown) await hooks.beforeStart?.(this.runtime(id, handle));
     const { config, secrets } = this.templateValues(id);
     for (const daemon of manifest.daemons) {

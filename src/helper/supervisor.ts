@@ -1,10 +1,10 @@
 // Embedded supervisor: runs daemons in the foreground, restarts them with backoff, keeps their logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { acceptsConnections } from '../kit/tcp-probe.ts';
 import type { DaemonState } from '../shared/api-contract.ts';
 
 export interface SupervisedDaemon {
@@ -196,7 +196,7 @@ export class EmbeddedSupervisor implements Supervisor {
     const child = entry.child;
     const deadline = Date.now() + this.readyTimeoutMs;
     while (entry.child === child && child && entry.state === 'starting') {
-      if (!probe || (await canConnect(probe.host, probe.port))) {
+      if (!probe || (await acceptsConnections(probe.host, probe.port))) {
         entry.state = 'running';
         return;
       }
@@ -238,14 +238,4 @@ export function processStartTime(pid: number): string | null {
   } catch {
     return null;
   }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
 }

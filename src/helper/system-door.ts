@@ -19,18 +19,15 @@ export class LocalSystemDoor implements SystemDoor {
   /** @param allowedRoots absolute directories below which files may be written or removed. */
   constructor(private readonly allowedRoots: string[]) {}
 
-  assertAllowed(absolutePath: string): void {
+  /**
+   * The path must lie below a declared one, first as written and then for real: where a less trusted user
+   * owns a declared directory, a symlink it planted could send root's writes, chmod and chown elsewhere,
+   * so the nearest existing part of the path must resolve inside the declared path it belongs to.
+   */
+  private async assertDeclared(absolutePath: string): Promise<void> {
     if (!path.isAbsolute(absolutePath) || !this.allowedRoots.some((base) => isInside(base, absolutePath))) {
       throw new PathNotDeclaredError(`path ${absolutePath} is outside every declared path`);
     }
-  }
-
-  /**
-   * The lexical check is not enough where a less trusted user owns a declared directory: a symlink it
-   * planted could send root's writes, chmod and chown elsewhere. So the nearest existing ancestor must
-   * really (after resolving links) lie inside the declared path it lexically belongs to.
-   */
-  private async assertReallyInside(absolutePath: string): Promise<void> {
     let existing = absolutePath;
     while (!(await lstat(existing).then(() => true, () => false))) existing = path.dirname(existing);
     const base = this.allowedRoots.find((root) => isInside(root, existing));
@@ -73,8 +70,7 @@ export class LocalSystemDoor implements SystemDoor {
   }
 
   async readFile(absolutePath: string): Promise<string> {
-    this.assertAllowed(absolutePath);
-    await this.assertReallyInside(path.dirname(absolutePath));
+    await this.assertDeclared(absolutePath);
     const handle = await open(absolutePath, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       if (!(await handle.stat()).isFile()) throw new PathNotDeclaredError(`${absolutePath} is not a regular file`);
@@ -85,8 +81,7 @@ export class LocalSystemDoor implements SystemDoor {
   }
 
   async writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void> {
-    this.assertAllowed(absolutePath);
-    await this.assertReallyInside(path.dirname(absolutePath));
+    await this.assertDeclared(absolutePath);
     await mkdir(path.dirname(absolutePath), { recursive: true });
     await this.assertPlainDirectory(path.dirname(absolutePath));
     const temporary = `${absolutePath}.tmp-${randomBytes(6).toString('hex')}`;
@@ -111,12 +106,11 @@ export class LocalSystemDoor implements SystemDoor {
   }
 
   async ensureDirectory(absolutePath: string, options: { mode: number; user?: string }): Promise<void> {
-    this.assertAllowed(absolutePath);
-    await this.assertReallyInside(absolutePath);
+    await this.assertDeclared(absolutePath);
     // Parents get 0755 so the daemon's user can traverse them; only the leaf gets the requested mode.
     await mkdir(path.dirname(absolutePath), { recursive: true, mode: 0o755 });
     await mkdir(absolutePath, { recursive: true });
-    await this.assertReallyInside(absolutePath);
+    await this.assertDeclared(absolutePath);
     await this.assertPlainDirectory(absolutePath);
     await chmod(absolutePath, options.mode);
     if (options.user) {
@@ -126,8 +120,7 @@ export class LocalSystemDoor implements SystemDoor {
   }
 
   async removeTree(absolutePath: string): Promise<void> {
-    this.assertAllowed(absolutePath);
-    await this.assertReallyInside(path.dirname(absolutePath));
+    await this.assertDeclared(absolutePath);
     if (this.allowedRoots.some((base) => path.resolve(base) === path.resolve(absolutePath))) {
       throw new PathNotDeclaredError(`refusing to remove the declared root ${absolutePath} itself`);
     }

@@ -1,23 +1,14 @@
 // The `cloudy` command against a real node: human and --json output, field errors, followed operations.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { repoDir, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
-import type { PanelSession } from '../support/panel-session.ts';
+import { nodeWithAdminForFile, repoDir } from '../support/cloudy-node.ts';
 
-let node: StartedNode;
-let session: PanelSession;
-
-before(async () => {
-  ({ node, session } = await startNodeWithAdmin());
-});
-after(async () => {
-  await node?.stop();
-});
+const given = nodeWithAdminForFile();
 
 function cloudy(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/cloudy', '--root', node.root, ...args], { cwd: repoDir, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, ['bin/cloudy', '--root', given.node.root, ...args], { cwd: repoDir, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -43,7 +34,7 @@ test('configure reads KEY=VALUE, reports bad fields by name and saves nothing th
   assert.match(bad.stderr, /listenPort: Sync port must be a whole number/);
   assert.match(bad.stderr, /deviceName: Device name /);
   assert.equal(cloudy('module', 'configure', 'syncthing', 'not-a-pair').status, 1);
-  assert.equal((await session.request('GET', '/api/modules/syncthing')).body.config.listenPort, 22000);
+  assert.equal((await given.session.request('GET', '/api/modules/syncthing')).body.config.listenPort, 22000);
 
   const good = cloudy('--json', 'module', 'configure', 'syncthing', 'listenPort=22042', 'relays=false', 'deviceName=cli node');
   assert.equal(good.status, 0, good.stderr);

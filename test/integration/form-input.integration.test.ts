@@ -1,29 +1,20 @@
 // Hostile input in every form field: a clear message on that field, nothing stored, nothing run as root.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { moduleManifests } from '../../src/modules/index.ts';
 import { nodeLayout } from '../../src/shared/node-layout.ts';
-import { startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
-import type { PanelSession } from '../support/panel-session.ts';
+import { nodeWithAdminForFile } from '../support/cloudy-node.ts';
 
 const HOSTILE = ['; rm -rf / #', '$(reboot)', '`id`', '../../../etc/shadow', 'A'.repeat(10 * 1024), '<script>alert(1)</script>', "x' OR '1'='1", 'a\nb', '\u0000'];
 /** Read-only helper calls the panel makes all the time; anything else in the audit log means something ran. */
 const READ_ONLY = /» (packages\.status|daemons\.status|daemons\.logs|helper\.ping)\(/;
 
-let node: StartedNode;
-let session: PanelSession;
-
-before(async () => {
-  ({ node, session } = await startNodeWithAdmin());
-});
-after(async () => {
-  await node?.stop();
-});
+const given = nodeWithAdminForFile();
 
 const changingAuditLines = () =>
-  readFileSync(nodeLayout(node.root).auditLogFile, 'utf8')
+  readFileSync(nodeLayout(given.node.root).auditLogFile, 'utf8')
     .trim()
     .split('\n')
     .filter((line) => !READ_ONLY.test(line));
@@ -31,24 +22,24 @@ const changingAuditLines = () =>
 for (const manifest of moduleManifests) {
   test(`${manifest.id}: every setting refuses hostile values with a message on that field`, async () => {
     const settingsPath = `/api/modules/${manifest.id}/config`;
-    const original = (await session.request('GET', `/api/modules/${manifest.id}`)).body.config;
+    const original = (await given.session.request('GET', `/api/modules/${manifest.id}`)).body.config;
     const auditBefore = changingAuditLines();
     const properties = manifest.configSchema.properties as unknown as Record<string, { type?: string }>;
     for (const [field, { type }] of Object.entries(properties)) {
       const typed = type === 'integer' ? [99_999_999, -1, 1.5, '22000; reboot'] : type === 'boolean' ? ['yes', 2] : [];
       for (const value of [...HOSTILE, ...typed, { nested: true }, ['list']]) {
-        const reply = await session.request('PUT', settingsPath, { values: { [field]: value } });
+        const reply = await given.session.request('PUT', settingsPath, { values: { [field]: value } });
         assert.equal(reply.status, 400, `${field} = ${JSON.stringify(value).slice(0, 40)} was accepted`);
         assert.equal(typeof reply.body.fields?.[field], 'string', `${field}: the message names the field`);
         assert.ok(reply.body.fields[field].length < 300, `${field}: the message is a sentence, not an echo of the input`);
         assert.ok(!reply.body.fields[field].includes('<script>'), `${field}: the input is not echoed back`);
       }
     }
-    const unknown = await session.request('PUT', settingsPath, { values: { '__proto__x': 1 } });
+    const unknown = await given.session.request('PUT', settingsPath, { values: { '__proto__x': 1 } });
     assert.equal(unknown.status, 400);
     assert.ok(unknown.body.fields.__proto__x);
 
-    assert.deepEqual((await session.request('GET', `/api/modules/${manifest.id}`)).body.config, original, 'nothing was stored');
+    assert.deepEqual((await given.session.request('GET', `/api/modules/${manifest.id}`)).body.config, original, 'nothing was stored');
     assert.deepEqual(changingAuditLines(), auditBefore, 'nothing ran as root');
   });
 }
@@ -62,20 +53,20 @@ test('node and account forms refuse hostile values per field', async () => {
   ];
   for (const { method, path, field, body } of cases) {
     for (const value of HOSTILE) {
-      const reply = await session.request(method, path, body(value));
+      const reply = await given.session.request(method, path, body(value));
       assert.equal(reply.status, 400, `${path} ${field} = ${JSON.stringify(value).slice(0, 40)}`);
       assert.equal(typeof reply.body.fields?.[field], 'string', `${path}: message on ${field}`);
     }
   }
-  const extra = await session.request('PUT', '/api/node/hostname', { hostname: 'ok', command: 'id' });
+  const extra = await given.session.request('PUT', '/api/node/hostname', { hostname: 'ok', command: 'id' });
   assert.equal(extra.status, 400);
   assert.ok(extra.body.fields.command);
   assert.deepEqual(changingAuditLines(), auditBefore, 'no hostname was written');
-  assert.equal((await session.request('GET', '/api/session')).status, 200, 'the password did not change');
+  assert.equal((await given.session.request('GET', '/api/session')).status, 200, 'the password did not change');
 });
 
 test('a body over the size limit is refused before parsing', async () => {
-  const reply = await session.request('PUT', '/api/modules/syncthing/config', { values: { deviceName: 'A'.repeat(100 * 1024) } });
+  const reply = await given.session.request('PUT', '/api/modules/syncthing/config', { values: { deviceName: 'A'.repeat(100 * 1024) } });
   assert.equal(reply.status, 413);
   assert.equal(typeof reply.body.message, 'string');
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, chmodSync, readFileSync, rmSync, existsSync } from 'node:f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { PanelSession } from './panel-session.ts';
@@ -113,4 +114,14 @@ export async function startNodeWithAdmin(): Promise<{ node: StartedNode; session
   const reply = await session.setup(node.setupCode());
   if (reply.status !== 200) throw new Error(`setup failed: ${JSON.stringify(reply.body)}`);
   return { node, session };
+}
+
+/** For one test file: a node with its administrator, started before the file's tests and stopped after them. */
+export function nodeWithAdminForFile(): { node: StartedNode; session: PanelSession } {
+  const given = {} as { node: StartedNode; session: PanelSession };
+  before(async () => Object.assign(given, await startNodeWithAdmin()));
+  after(async () => {
+    await given.node?.stop();
+  });
+  return given;
 }

@@ -17,6 +17,9 @@ export class SyncthingConfigError extends Error {
 }
 
 /** Options derived from the form (REST config object names from Syncthing's config.xml schema). */
+/** The settings `syncthingOptions` reads: written into config.xml before a start, patched over REST after. */
+export const OPTION_SETTINGS = ['listenPort', 'localDiscovery', 'globalDiscovery', 'relays', 'maxSendKiBps'] as const;
+
 export function syncthingOptions(config: Record<string, unknown>): Record<string, SyncthingOptionValue> {
   return {
     listenAddresses: [`tcp://0.0.0.0:${config.listenPort}`],

@@ -1,11 +1,10 @@
 // Syncthing beyond the generic lifecycle: config applied through its REST API, device ID and folders shown.
-import net from 'node:net';
-
 import type { ModuleDefinition, ModuleRuntime } from '../../kit/module-hooks.ts';
+import { acceptsConnections } from '../../kit/tcp-probe.ts';
 import { resolveDeclaredPath } from '../../kit/template.ts';
 import type { DiagnosticCheck } from '../../shared/api-contract.ts';
 import { syncthingManifest } from './manifest.ts';
-import { syncthingOptions } from './config.ts';
+import { OPTION_SETTINGS, syncthingOptions } from './config.ts';
 import { SyncthingRestClient } from './syncthing-rest-client.ts';
 
 /** The folder Cloudy manages; others the user adds in Syncthing's own UI are left alone. */
@@ -37,19 +36,10 @@ async function applyConfig(runtime: ModuleRuntime, previous: Record<string, unkn
   return (await client.restartRequired()).requiresRestart ? 'restart' : 'applied';
 }
 
-function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port, timeout: 2000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
 async function diagnose(runtime: ModuleRuntime): Promise<DiagnosticCheck[]> {
   const [checkRest, checkListening] = syncthingManifest.diagnostics;
   const reachable = await restClient(runtime).ping().then(() => true, () => false);
-  const listening = await acceptsConnections(Number(runtime.config.listenPort));
+  const listening = await acceptsConnections('127.0.0.1', Number(runtime.config.listenPort), 2000);
   return [
     { checkId: checkRest!.checkId, description: checkRest!.description, result: reachable ? 'passed' : 'failed', parameters: { port: String(runtime.config.guiPort) } },
     { checkId: checkListening!.checkId, description: checkListening!.description, result: listening ? 'passed' : 'failed', parameters: { port: String(runtime.config.listenPort) } },
@@ -63,8 +53,8 @@ export const syncthingModule: ModuleDefinition = {
       await runtime.callPrivileged('syncthing.prepareHome');
     },
     async beforeStart(runtime) {
-      const { listenPort, localDiscovery, globalDiscovery, relays, maxSendKiBps } = runtime.config;
-      await runtime.callPrivileged('syncthing.writeOptions', { settings: { listenPort, localDiscovery, globalDiscovery, relays, maxSendKiBps } });
+      const settings = Object.fromEntries(OPTION_SETTINGS.map((key) => [key, runtime.config[key]]));
+      await runtime.callPrivileged('syncthing.writeOptions', { settings });
     },
     applyConfig,
     async details(runtime) {

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 
 import { defineAction } from '../../kit/privileged-action.ts';
 import { isInside, resolveDeclaredPath } from '../../kit/template.ts';
-import { syncthingOptions, withOptions } from './config.ts';
+import { OPTION_SETTINGS, syncthingOptions, withOptions } from './config.ts';
 import { syncthingManifest } from './manifest.ts';
 
 const USER = syncthingManifest.systemUsers[0]!.name;
@@ -37,7 +37,7 @@ export const syncthingActions = [
   defineAction({
     name: 'syncthing.writeOptions',
     description: 'Write the network options into config.xml while Syncthing is stopped, so its first second already obeys them',
-    args: Type.Object({ settings: Type.Pick(syncthingManifest.configSchema, ['listenPort', 'localDiscovery', 'globalDiscovery', 'relays', 'maxSendKiBps'], { additionalProperties: false }) }, { additionalProperties: false }),
+    args: Type.Object({ settings: Type.Pick(syncthingManifest.configSchema, [...OPTION_SETTINGS], { additionalProperties: false }) }, { additionalProperties: false }),
     result: Type.Null(),
     async run({ settings }, context) {
       const configFile = path.join(resolveDeclaredPath(context.root, syncthingManifest.paths.home), 'config/config.xml');
