@@ -3,16 +3,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { ModuleDetail, ModuleSummary, NodeInfo, Operation, OperationAccepted } from '../shared/api-contract.ts';
+import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { launchNode } from './node-launcher.ts';
 import { PanelClient, PanelRequestError } from './panel-client.ts';
 
 const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   start [--listen ADDR] [--http-port 7000] [--https-port 7443]   run the node (as root)
+        [--community-address ADDR] [--serf-port 7946] [--serf-rpc-port 7373]
   status                                                         node facts and module states
   module list
   module show ID
   module install|start|stop|uninstall ID                         follows the operation's progress
-  module configure ID KEY=VALUE...`;
+  module configure ID KEY=VALUE...
+  publish DESCRIPTION TYPE PORT [KEY=VALUE...]                   publish a service by hand
+  unpublish TYPE PORT
+  search [TYPE] [--all] [--limit N]                              services of the whole community
+  discovery status|settings                                      members, backends, agent state
+  discovery configure KEY=VALUE...                               e.g. joinAddresses=10.1.2.3,10.1.2.4`;
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,6 +29,11 @@ const { values: flags, positionals } = parseArgs({
     listen: { type: 'string', default: '0.0.0.0' },
     'http-port': { type: 'string', default: '7000' },
     'https-port': { type: 'string', default: '7443' },
+    'community-address': { type: 'string' },
+    'serf-port': { type: 'string' },
+    'serf-rpc-port': { type: 'string' },
+    all: { type: 'boolean', default: false },
+    limit: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -90,7 +102,12 @@ async function main(): Promise<void> {
   const [command, ...rest] = positionals;
   if (flags.help || !command) return console.log(USAGE);
   if (command === 'start') {
-    return launchNode({ root, listen: flags.listen!, httpPort: Number(flags['http-port']), httpsPort: Number(flags['https-port']) });
+    const discovery = {
+      communityAddress: flags['community-address'],
+      serfPort: flags['serf-port'] ? Number(flags['serf-port']) : undefined,
+      serfRpcPort: flags['serf-rpc-port'] ? Number(flags['serf-rpc-port']) : undefined,
+    };
+    return launchNode({ root, listen: flags.listen!, httpPort: Number(flags['http-port']), httpsPort: Number(flags['https-port']), discovery });
   }
   const client = new PanelClient(root);
   if (command === 'status') {
@@ -99,6 +116,10 @@ async function main(): Promise<void> {
     return print(human, { node, modules });
   }
   if (command === 'module') return moduleCommand(client, rest);
+  if (command === 'publish') return publishCommand(client, rest, print);
+  if (command === 'unpublish') return unpublishCommand(client, rest, print);
+  if (command === 'search') return searchCommand(client, rest, { all: flags.all!, limit: flags.limit }, print);
+  if (command === 'discovery') return discoveryCommand(client, rest, print);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 

@@ -11,6 +11,8 @@ export interface LaunchOptions {
   listen: string;
   httpPort: number;
   httpsPort: number;
+  /** Discovery defaults for a node without saved discovery settings (and the agent's RPC port). */
+  discovery: { communityAddress?: string; serfPort?: number; serfRpcPort?: number };
 }
 
 const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,7 +91,13 @@ export async function launchNode(options: LaunchOptions): Promise<void> {
   const helper = new ChildKeeper('cloudy-helper', [path.join(srcDir, 'helper/main.ts'), '--root', options.root], writeState);
   const cloudyd = new ChildKeeper(
     'cloudyd',
-    [path.join(srcDir, 'daemon/main.ts'), '--root', options.root, '--listen', options.listen, '--http-port', String(options.httpPort), '--https-port', String(options.httpsPort)],
+    [
+      path.join(srcDir, 'daemon/main.ts'),
+      ...['--root', options.root, '--listen', options.listen, '--http-port', String(options.httpPort), '--https-port', String(options.httpsPort)],
+      ...(options.discovery.communityAddress ? ['--community-address', options.discovery.communityAddress] : []),
+      ...(options.discovery.serfPort ? ['--serf-port', String(options.discovery.serfPort)] : []),
+      ...(options.discovery.serfRpcPort ? ['--serf-rpc-port', String(options.discovery.serfRpcPort)] : []),
+    ],
     writeState,
   );
   let stopping = false;

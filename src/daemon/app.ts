@@ -12,6 +12,7 @@ import { HelperError } from './helper-client.ts';
 import type { HelperClient } from './helper-client.ts';
 import type { ModuleService } from './module-service.ts';
 import type { OperationStore } from './operations.ts';
+import { type DiscoveryRouteDeps, registerDiscoveryRoutes } from './routes/discovery-routes.ts';
 import { registerModuleRoutes } from './routes/module-routes.ts';
 import { registerNodeRoutes } from './routes/node-routes.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
@@ -30,6 +31,7 @@ export interface AppDeps {
   setupThrottle: LoginThrottle;
   helper: HelperClient;
   modules: ModuleService;
+  discovery: DiscoveryRouteDeps;
   operations: OperationStore;
   events: EventBus;
   setupCode: SessionRouteDeps['setupCode'];
@@ -86,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerNodeRoutes(app, deps);
   registerUserRoutes(app, deps.accounts);
   registerModuleRoutes(app, deps.modules);
+  registerDiscoveryRoutes(app, deps.discovery);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -1,5 +1,5 @@
 // Checks a submitted module config against the module's schema, with one clear sentence per bad field.
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 
 import type { ModuleManifest } from '../kit/manifest.ts';
@@ -31,6 +31,17 @@ function fromCommandLine(field: FieldSchema | undefined, value: unknown): unknow
   return value;
 }
 
+/** One sentence per top-level property of `value` that breaks `schema` (an object schema with titled properties). */
+export function schemaFieldErrors(schema: TObject, value: Record<string, unknown>): Record<string, string> {
+  const properties = schema.properties as Record<string, FieldSchema>;
+  const fields: Record<string, string> = {};
+  for (const error of Value.Errors(schema, value)) {
+    const key = error.path.split('/')[1] ?? '';
+    if (key && !fields[key]) fields[key] = describe(properties[key], error);
+  }
+  return fields;
+}
+
 /** Returns the complete config (defaults filled in) or throws a 400 ApiError listing every bad field. */
 export function validateModuleConfig(manifest: ModuleManifest, current: Record<string, unknown>, submitted: Record<string, unknown>, root: string): Record<string, unknown> {
   const schema = manifest.configSchema;
@@ -41,10 +52,7 @@ export function validateModuleConfig(manifest: ModuleManifest, current: Record<s
   }
   const converted = Object.fromEntries(Object.entries(submitted).map(([key, value]) => [key, fromCommandLine(properties[key], value)]));
   const merged = { ...(Value.Default(schema, {}) as object), ...current, ...converted } as Record<string, unknown>;
-  for (const error of Value.Errors(schema, merged)) {
-    const key = error.path.split('/')[1] ?? '';
-    if (key && !fields[key]) fields[key] = describe(properties[key], error);
-  }
+  Object.assign(fields, { ...schemaFieldErrors(schema, merged), ...fields });
   for (const [key, pathName] of Object.entries(manifest.pathConfigKeys ?? {})) {
     const value = merged[key];
     const base = resolveDeclaredPath(root, manifest.paths[pathName] ?? '/nonexistent');

@@ -47,6 +47,20 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL
    );
    CREATE INDEX operations_by_time ON operations (created_at);`,
+  `CREATE TABLE discovered_services (
+     key TEXT PRIMARY KEY,
+     record_json TEXT NOT NULL,
+     source TEXT NOT NULL,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE TABLE manual_publications (
+     type TEXT NOT NULL,
+     port INTEGER NOT NULL,
+     description TEXT NOT NULL,
+     txt_json TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (type, port)
+   );`,
 ];
 
 export function openDatabase(file: string): Db {

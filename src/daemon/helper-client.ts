@@ -19,7 +19,7 @@ export interface HelperProgress {
 }
 
 /** apt on a slow community link may take very long; anything else answers in seconds or is stuck. */
-const UNBOUNDED_ACTIONS = new Set(['packages.install', 'packages.remove']);
+const UNBOUNDED_ACTIONS = new Set(['packages.install', 'packages.remove', 'discovery.installAgent']);
 const CALL_TIMEOUT_MS = 120_000;
 
 interface Pending {

@@ -11,6 +11,11 @@ import { cloudyModules } from '../modules/index.ts';
 import { HOSTNAME_PATTERN } from '../shared/http-names.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
 import { buildApp } from './app.ts';
+import { ConsumeActions } from './discovery/consume-actions.ts';
+import { DiscoveryService } from './discovery/discovery-service.ts';
+import { DiscoveryStore } from './discovery/discovery-store.ts';
+import { certificatePin } from './discovery/peer-document.ts';
+import { ReachabilityProbe } from './discovery/reachability-probe.ts';
 import { AccountStore } from './auth/account-store.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { openDatabase } from './database.ts';
@@ -21,6 +26,7 @@ import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
 import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
 import { generateSetupCode } from './setup-code.ts';
+import { nodeHostname } from './system-facts.ts';
 import { loadWebAssets } from './web-assets.ts';
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,6 +36,9 @@ const { values: options } = parseArgs({
     listen: { type: 'string', default: '0.0.0.0' },
     'http-port': { type: 'string', default: '7000' },
     'https-port': { type: 'string', default: '7443' },
+    'community-address': { type: 'string', default: '' },
+    'serf-port': { type: 'string', default: '' },
+    'serf-rpc-port': { type: 'string', default: '7373' },
   },
 });
 const layout = nodeLayout(path.resolve(options.root!));
@@ -50,9 +59,10 @@ async function waitForHelper(helper: HelperClient): Promise<void> {
   }
 }
 
-function certificateHostname(): string {
-  const name = os.hostname().split('.')[0] ?? '';
-  return new RegExp(HOSTNAME_PATTERN).test(name) ? name : 'cloudy';
+/** A single DNS label for certificates, mDNS and Serf: the first label of the name, or "cloudy". */
+function hostLabel(name: string): string {
+  const label = name.split('.')[0] ?? '';
+  return new RegExp(HOSTNAME_PATTERN).test(label) ? label : 'cloudy';
 }
 
 /** Plain HTTP on the original Cloudy port only points browsers to HTTPS. */
@@ -74,7 +84,7 @@ function startRedirectServer(): http.Server {
 async function main(): Promise<void> {
   const helper = new HelperClient(layout.helperSocket);
   await waitForHelper(helper);
-  const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: certificateHostname() });
+  const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: hostLabel(os.hostname()) });
   const tls = { key: readFileSync(layout.tlsKeyFile), cert: readFileSync(layout.tlsCertFile) };
   const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
 
@@ -88,6 +98,23 @@ async function main(): Promise<void> {
   if (interrupted > 0) console.log(`cloudyd: marked ${interrupted} interrupted operation(s) as failed`);
   const accounts = new AccountStore(db);
   const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), operations, events });
+
+  const discoveryStore = new DiscoveryStore(db);
+  const discovery = new DiscoveryService({
+    root: layout.root,
+    helper,
+    store: discoveryStore,
+    events,
+    modules: { publishing: () => modules.publishing(), manualPublications: () => discoveryStore.manualPublications() },
+    hostname: async () => hostLabel(await nodeHostname(layout.root)),
+    api: { port: httpsPort, pin: certificatePin(tls.cert) },
+    start: {
+      communityAddress: options['community-address'] || undefined,
+      serfPort: options['serf-port'] ? Number(options['serf-port']) : undefined,
+      serfRpcPort: Number(options['serf-rpc-port']),
+    },
+    log: (line) => console.log(`cloudyd: ${line}`),
+  });
 
   const cliToken = randomBytes(32).toString('base64url');
   writeFileSync(`${layout.cliTokenFile}.tmp`, cliToken, { mode: 0o600 });
@@ -111,6 +138,7 @@ async function main(): Promise<void> {
     setupThrottle: new LoginThrottle(),
     helper,
     modules,
+    discovery: { discovery, probe: new ReachabilityProbe(discovery.cache), consume: new ConsumeActions(modules, discovery.cache) },
     operations,
     events,
     https: tls,
@@ -131,6 +159,7 @@ async function main(): Promise<void> {
     console.log(`cloudyd: first visit: enter the setup code ${setupCode} to create the administrator (also in ${layout.setupCodeFile})`);
   }
   await modules.restoreEnabled();
+  await discovery.start();
   helper.onReconnect = () => {
     console.log('cloudyd: the helper came back; starting the modules that were running');
     void modules.restoreEnabled();
@@ -140,6 +169,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     redirect.close();
+    await discovery.close();
     await app.close();
     helper.close();
     db.close();

@@ -16,6 +16,16 @@ interface DaemonStatusReply {
   restarts: number;
 }
 
+/** A module's publish records with their templates filled, and whether its daemons all run. */
+export interface ModulePublishing {
+  module: string;
+  title: string;
+  records: Array<{ type: string; port: number; description: string; txt: Record<string, string> }>;
+  running: boolean;
+  /** Why it is not running (not started, a daemon's state, a template it cannot fill). */
+  reason: string;
+}
+
 export class ModuleService {
   private readonly modules = new Map<string, ModuleDefinition>();
 
@@ -174,6 +184,42 @@ export class ModuleService {
     if (!manifest.webUi) return null;
     const values = this.templateValues(id);
     return { target: expandTemplate(manifest.webUi.target, values), headers: expandRecord(manifest.webUi.headers, values) };
+  }
+
+  definitions(): ModuleDefinition[] {
+    return [...this.modules.values()];
+  }
+
+  /** For hooks other services call (discovery's consume actions): the module's state and its runtime. */
+  async hookContext(id: string): Promise<{ definition: ModuleDefinition; state: ModuleState; runtime: ModuleRuntime }> {
+    return { definition: this.definition(id), state: await this.state(id), runtime: this.runtime(id) };
+  }
+
+  /** For discovery: every module that declares publish records, checked live with the supervisor. */
+  async publishing(): Promise<ModulePublishing[]> {
+    const modules = [...this.modules.values()].filter(({ manifest }) => manifest.publish.length > 0);
+    return Promise.all(modules.map(({ manifest, hooks }) => this.publishingOf(manifest.id, hooks)));
+  }
+
+  private async publishingOf(id: string, hooks: ModuleDefinition['hooks']): Promise<ModulePublishing> {
+    const { manifest } = this.definition(id);
+    const result: ModulePublishing = { module: id, title: manifest.title, records: [], running: false, reason: 'not started' };
+    if (!this.deps.store.get(id).enabled) return result;
+    const down = (await this.daemonStatuses(id)).find((daemon) => daemon.state !== 'running');
+    if (down) return { ...result, reason: `${down.id} is ${down.state}` };
+    try {
+      const values = this.templateValues(id);
+      const extraTxt = (await hooks.publishedTxt?.(this.runtime(id))) ?? {};
+      const records = manifest.publish.map((record) => ({
+        type: record.type,
+        port: Number(expandTemplate(record.port, values)),
+        description: expandTemplate(record.description, values),
+        txt: { ...expandRecord(record.txt, values), ...extraTxt },
+      }));
+      return { ...result, records, running: true, reason: 'running' };
+    } catch (error) {
+      return { ...result, reason: (error as Error).message };
+    }
   }
 
   /** At node start: bring back what the owner had started. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { NodeInfo } from '../shared/api-contract.ts';
 
 /** The node's own name: its root dir's etc/hostname (what the panel sets), else the machine's. */
-async function nodeHostname(root: string): Promise<string> {
+export async function nodeHostname(root: string): Promise<string> {
   const written = await readFile(path.join(root, 'etc/hostname'), 'utf8').catch(() => '');
   return written.trim() || os.hostname();
 }

@@ -10,6 +10,7 @@ import { modulePrivilegedActions } from '../modules/privileged-index.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
 import { ActionRegistry } from './action-registry.ts';
 import { createDaemonActions } from './actions/daemon-actions.ts';
+import { AVAHI_SERVICES_DIR, createDiscoveryActions, SERF_HOME } from './actions/discovery-actions.ts';
 import { nodeActions } from './actions/node-actions.ts';
 import { packageActions } from './actions/package-actions.ts';
 import { AuditLog } from './audit-log.ts';
@@ -31,7 +32,8 @@ mkdirSync(path.dirname(layout.logDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.logDir, { recursive: true, mode: 0o750 });
 
 const declaredPaths = moduleManifests.flatMap((manifest) => Object.values(manifest.paths).map((declared) => resolveDeclaredPath(layout.root, declared)));
-const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...declaredPaths]);
+const discoveryPaths = [SERF_HOME, AVAHI_SERVICES_DIR].map((declared) => resolveDeclaredPath(layout.root, declared));
+const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...discoveryPaths, ...declaredPaths]);
 const account = await door.ensureSystemUser(CLOUDY_ACCOUNT, layout.dataDir);
 mkdirSync(path.dirname(layout.dataDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.dataDir, { recursive: true, mode: 0o750 });
@@ -41,7 +43,7 @@ const supervisor = new EmbeddedSupervisor(path.join(layout.runDir, 'supervisor')
 const reaped = supervisor.reapOrphans();
 if (reaped.length > 0) console.log(`cloudy-helper: stopped daemons left by a previous helper: ${reaped.join(', ')}`);
 
-const actions = [...nodeActions, ...packageActions, ...createDaemonActions(supervisor), ...modulePrivilegedActions] as PrivilegedAction[];
+const actions = [...nodeActions, ...packageActions, ...createDaemonActions(supervisor), ...createDiscoveryActions(supervisor), ...modulePrivilegedActions] as PrivilegedAction[];
 const registry = new ActionRegistry(moduleManifests, actions);
 const server = new HelperServer({
   socketPath: layout.helperSocket,

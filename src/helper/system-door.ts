@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, realpath, rename, rm, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readdir, realpath, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -125,6 +125,14 @@ export class LocalSystemDoor implements SystemDoor {
       throw new PathNotDeclaredError(`refusing to remove the declared root ${absolutePath} itself`);
     }
     await rm(absolutePath, { recursive: true, force: true });
+  }
+
+  async listDirectory(absolutePath: string): Promise<string[]> {
+    await this.assertDeclared(absolutePath);
+    const stat = await lstat(absolutePath).catch(() => null);
+    if (!stat) return [];
+    if (stat.isSymbolicLink() || !stat.isDirectory()) throw new PathNotDeclaredError(`${absolutePath} is not a plain directory`);
+    return readdir(absolutePath);
   }
 
   async lookupUser(name: string): Promise<{ uid: number; gid: number } | null> {

@@ -23,19 +23,45 @@ export interface DaemonSpec {
   readyWhenListening?: { host: Template; port: Template };
 }
 
+/** A record discovery publishes while every daemon of the module runs and the port accepts connections. */
 export interface PublishRecord {
-  /** DNS-SD service type, e.g. `_syncthing._tcp`. */
+  /** DNS-SD service type, e.g. `_syncthing._tcp`; its short form (`syncthing`) is the type peers search for. */
   type: string;
   port: Template;
-  description: string;
+  description: Template;
   txt?: Record<string, Template>;
 }
 
+/** A module's own words in every panel language (see `LANGUAGES` in src/shared/http-names.ts). */
+export interface LocalizedText {
+  en: string;
+  ca: string;
+  es: string;
+}
+
+/**
+ * What a module can do with a discovered service of `forType`, shown on its row in Search. The module's
+ * `consumeStates` hook tells per record which label applies; `consume` does it (or undoes it).
+ */
 export interface ConsumeAction {
   id: string;
-  /** i18n key of the button label shown next to discovered services of `forType`. */
-  labelKey: string;
   forType: string;
+  /** The button, e.g. "Connect to this device". */
+  label: LocalizedText;
+  /** Done, but the other side has not answered yet, e.g. "Waiting for the other device". */
+  waitingLabel: LocalizedText;
+  /** Done and working, e.g. "Connected". */
+  doneLabel: LocalizedText;
+  /** Undoes it, e.g. "Disconnect"; no undo when absent. */
+  undoLabel?: LocalizedText;
+}
+
+/** Something a peer asks of this node that the owner accepts in Search, e.g. a device that wants to connect. */
+export interface IncomingRequestSpec {
+  kind: string;
+  /** `{name}` and `{address}` are replaced by what the module reports. */
+  label: LocalizedText;
+  acceptLabel: LocalizedText;
 }
 
 export interface DiagnosticSpec {
@@ -71,6 +97,7 @@ export interface ModuleManifest {
   secrets: string[];
   publish: PublishRecord[];
   consume: ConsumeAction[];
+  requests?: IncomingRequestSpec[];
   backupPaths: Template[];
   diagnostics: DiagnosticSpec[];
   webUi?: WebUiSpec;

@@ -26,6 +26,36 @@ export interface ModuleHooks {
   applyConfig?(runtime: ModuleRuntime, previous: Record<string, unknown> | null): Promise<'applied' | 'restart'>;
   details?(runtime: ModuleRuntime): Promise<ModuleDetailLine[]>;
   diagnose?(runtime: ModuleRuntime): Promise<DiagnosticCheck[]>;
+  /** TXT entries only the running daemon knows (e.g. Syncthing's device ID), added to every published record. */
+  publishedTxt?(runtime: ModuleRuntime): Promise<Record<string, string>>;
+  /** For each discovered record (by key) of a consume action's type: can it be done, is it waiting, or done. */
+  consumeStates?(runtime: ModuleRuntime, actionId: string, records: DiscoveredService[]): Promise<Record<string, ConsumeState>>;
+  /** Performs (or undoes) a consume action on one discovered record. */
+  consume?(runtime: ModuleRuntime, actionId: string, record: DiscoveredService, mode: 'do' | 'undo'): Promise<void>;
+  /** What peers ask of this node right now (e.g. Syncthing's pending devices). */
+  incomingRequests?(runtime: ModuleRuntime): Promise<IncomingRequest[]>;
+  acceptRequest?(runtime: ModuleRuntime, kind: string, id: string): Promise<void>;
+}
+
+/** A discovered service as modules see it: already cleaned and bounded by discovery. */
+export interface DiscoveredService {
+  key: string;
+  type: string;
+  description: string;
+  node: string;
+  address: string;
+  port: number;
+  txt: Record<string, string>;
+}
+
+/** `unavailable`: the record lacks what the action needs (e.g. a device ID). */
+export type ConsumeState = 'available' | 'waiting' | 'done' | 'unavailable';
+
+export interface IncomingRequest {
+  kind: string;
+  id: string;
+  name: string;
+  address: string;
 }
 
 export interface ModuleDefinition {

@@ -29,6 +29,8 @@ export interface SystemDoor {
   writeFileAtomic(absolutePath: string, content: string, options: { mode: number; user?: string }): Promise<void>;
   ensureDirectory(absolutePath: string, options: { mode: number; user?: string }): Promise<void>;
   removeTree(absolutePath: string): Promise<void>;
+  /** Names of the entries of a directory below a declared path (empty when it does not exist). */
+  listDirectory(absolutePath: string): Promise<string[]>;
   ensureSystemUser(name: string, home: string): Promise<{ uid: number; gid: number }>;
   lookupUser(name: string): Promise<{ uid: number; gid: number } | null>;
 }

@@ -172,7 +172,8 @@ export type LogLine = Static<typeof LogLine>;
 /** Server-sent events on GET /api/events: `event: <type>` and JSON `data`. */
 export type PanelEvent =
   | { type: 'operation'; operation: Operation }
-  | { type: 'module'; module: string; state: ModuleState };
+  | { type: 'module'; module: string; state: ModuleState }
+  | { type: 'discovery'; visible: { services: number; nodes: number } };
 
 export const ModuleIdParams = Type.Object({ id: Type.String({ pattern: MODULE_ID_PATTERN }) });
 export const OperationIdParams = Type.Object({ id: Type.String({ pattern: '^[a-zA-Z0-9-]{1,64}$' }) });

@@ -65,10 +65,12 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
 export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
-  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // Discovery stays on loopback too: no gossip or multicast leaves the machine from a test outside a lab namespace.
+  const discovery = ['--community-address', listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort)],
+    ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery],
     { cwd: options.checkout ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -25,6 +25,11 @@ export interface Lab {
   spawn(host: LabHost, argv: string[], opts?: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string }): LabProcess;
   /** Wait until host can open a TCP connection to address:port (connect attempts from inside the namespace). */
   waitForTcp(host: LabHost, address: string, port: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Cuts (or restores) the host's cable: its bridge-side veth goes down, so packets vanish silently while the
+   * host's own eth0 stays up, as on a real partition (with eth0 down, sends fail at once and Serf never suspects).
+   */
+  setConnected(host: LabHost, connected: boolean): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -223,6 +228,11 @@ class NetnsLab implements Lab {
     if (probe.code !== 0) {
       throw new LabError(`${host.name} could not connect to ${address}:${port} within ${timeoutMs} ms ${probe.stderr}`.trim());
     }
+  }
+
+  async setConnected(host: LabHost, connected: boolean): Promise<void> {
+    this.ensureHost(host);
+    await ip('link', 'set', this.vethOf(host), connected ? 'up' : 'down');
   }
 
   destroy(): Promise<void> {

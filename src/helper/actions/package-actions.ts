@@ -16,7 +16,7 @@ const PackageStatus = Type.Object({
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', APT_LISTCHANGES_FRONTEND: 'none' };
 const APT_OPTIONS = ['-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confold', '-o', 'APT::Status-Fd=3'];
 
-async function queryPackages(names: string[], context: ActionContext) {
+export async function queryPackages(names: string[], context: ActionContext) {
   const { stdout } = await context.door.run('dpkg-query', ['-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', ...names]);
   const found = new Map<string, string>();
   for (const line of stdout.split('\n')) {
@@ -46,6 +46,18 @@ async function aptGet(args: string[], context: ActionContext): Promise<void> {
   }
 }
 
+/** apt-get install with apt's progress streamed; fetches package lists first on a machine that has none. */
+export async function installPackages(names: string[], context: ActionContext) {
+  if (!packageListsPresent()) {
+    context.progress({ percent: 0, message: 'Updating package lists' });
+    const updated = await context.door.run('apt-get', ['update', '-o', 'DPkg::Lock::Timeout=600'], { env: APT_ENV });
+    if (updated.code !== 0) throw new Error(`apt-get update failed: ${updated.stderr.trim().slice(-500)}`);
+  }
+  context.progress({ percent: 0, message: `Installing ${names.join(', ')}` });
+  await aptGet(['install', ...names], context);
+  return queryPackages(names, context);
+}
+
 export const packageActions = [
   defineAction({
     name: 'packages.status',
@@ -59,17 +71,7 @@ export const packageActions = [
     description: "Install a module's Debian packages with apt, streaming apt's own progress",
     args: ModuleArgs,
     result: PackageStatus,
-    async run({ module }, context) {
-      const names = context.manifest(module).packages;
-      if (!packageListsPresent()) {
-        context.progress({ percent: 0, message: 'Updating package lists' });
-        const updated = await context.door.run('apt-get', ['update', '-o', 'DPkg::Lock::Timeout=600'], { env: APT_ENV });
-        if (updated.code !== 0) throw new Error(`apt-get update failed: ${updated.stderr.trim().slice(-500)}`);
-      }
-      context.progress({ percent: 0, message: `Installing ${names.join(', ')}` });
-      await aptGet(['install', ...names], context);
-      return queryPackages(names, context);
-    },
+    run: ({ module }, context) => installPackages(context.manifest(module).packages, context),
   }),
   defineAction({
     name: 'packages.remove',

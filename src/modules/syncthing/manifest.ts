@@ -63,8 +63,24 @@ export const syncthingManifest = defineManifest({
   ),
   pathConfigKeys: { sharedFolderPath: 'folders' },
   secrets: ['apiKey'],
-  publish: [{ type: '_syncthing._tcp', port: '{config:listenPort}', description: 'Syncthing device', txt: { deviceName: '{config:deviceName}' } }],
-  consume: [{ id: 'connect-device', labelKey: 'syncthing.connectDevice', forType: '_syncthing._tcp' }],
+  publish: [{ type: '_syncthing._tcp', port: '{config:listenPort}', description: 'Syncthing {config:deviceName}', txt: { deviceName: '{config:deviceName}' } }],
+  consume: [
+    {
+      id: 'connect-device',
+      forType: '_syncthing._tcp',
+      label: { en: 'Connect to this device', ca: 'Connecta amb aquest dispositiu', es: 'Conectar con este dispositivo' },
+      waitingLabel: { en: 'Waiting for the other device to accept', ca: 'Esperant que l’altre dispositiu accepti', es: 'Esperando a que el otro dispositivo acepte' },
+      doneLabel: { en: 'Connected', ca: 'Connectat', es: 'Conectado' },
+      undoLabel: { en: 'Disconnect', ca: 'Desconnecta', es: 'Desconectar' },
+    },
+  ],
+  requests: [
+    {
+      kind: 'pending-device',
+      label: { en: 'The device {name} ({address}) wants to connect', ca: 'El dispositiu {name} ({address}) es vol connectar', es: 'El dispositivo {name} ({address}) quiere conectarse' },
+      acceptLabel: { en: 'Accept the device {name}', ca: 'Accepta el dispositiu {name}', es: 'Aceptar el dispositivo {name}' },
+    },
+  ],
   backupPaths: ['{path:home}/config'],
   diagnostics: [
     { checkId: 'syncthing-rest-reachable', description: 'Syncthing answers on its REST API' },

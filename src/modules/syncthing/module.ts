@@ -5,10 +5,9 @@ import { resolveDeclaredPath } from '../../kit/template.ts';
 import type { DiagnosticCheck } from '../../shared/api-contract.ts';
 import { syncthingManifest } from './manifest.ts';
 import { OPTION_SETTINGS, syncthingOptions } from './config.ts';
+import { acceptDevice, connectDevice, pairingStates, pendingDevices, SHARED_FOLDER_ID } from './device-pairing.ts';
 import { SyncthingRestClient } from './syncthing-rest-client.ts';
 
-/** The folder Cloudy manages; others the user adds in Syncthing's own UI are left alone. */
-export const SHARED_FOLDER_ID = 'cloudy-shared';
 
 function restClient(runtime: ModuleRuntime): SyncthingRestClient {
   return new SyncthingRestClient(`http://127.0.0.1:${runtime.config.guiPort}`, runtime.secrets.apiKey ?? '');
@@ -68,5 +67,11 @@ export const syncthingModule: ModuleDefinition = {
       ];
     },
     diagnose,
+    // The 2015 Cloudy published the device ID as TXT node_id; peers of both generations read it.
+    publishedTxt: async (runtime) => ({ node_id: (await restClient(runtime).status()).myID }),
+    consumeStates: (runtime, _action, records) => pairingStates(restClient(runtime), records),
+    consume: (runtime, _action, record, mode) => connectDevice(restClient(runtime), record, mode),
+    incomingRequests: (runtime) => pendingDevices(restClient(runtime)),
+    acceptRequest: (runtime, _kind, id) => acceptDevice(restClient(runtime), id),
   },
 };

@@ -51,5 +51,9 @@ export class SyncthingRestClient {
   patchOptions = (options: Record<string, unknown>) => this.request<null>('PATCH', '/rest/config/options', options);
   patchDevice = (deviceId: string, fields: Partial<SyncthingDevice>) => this.request<null>('PATCH', `/rest/config/devices/${encodeURIComponent(deviceId)}`, fields);
   putFolder = (folder: SyncthingFolder) => this.request<null>('PUT', `/rest/config/folders/${encodeURIComponent(folder.id)}`, folder);
+  addDevice = (device: SyncthingDevice) => this.request<null>('POST', '/rest/config/devices', device);
+  removeDevice = (deviceId: string) => this.request<null>('DELETE', `/rest/config/devices/${encodeURIComponent(deviceId)}`);
+  /** Devices that tried to connect and are not configured (Syncthing ≥ 1.13). */
+  pendingDevices = () => this.request<Record<string, { name?: string; address?: string; time?: string }>>('GET', '/rest/cluster/pending/devices');
   restartRequired = () => this.request<{ requiresRestart: boolean }>('GET', '/rest/config/restart-required');
 }

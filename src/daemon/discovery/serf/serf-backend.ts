@@ -1,0 +1,120 @@
+// Network-wide discovery over Serf: our digest and legacy tags out, peers' lists in, change announcements as user events.
+import type { BackendState } from '../../../shared/discovery-contract.ts';
+import type { HelperClient } from '../../helper-client.ts';
+import type { RecordCache } from '../record-cache.ts';
+import { formatCloudyTags, LEGACY_TAG } from './cloudy-tags.ts';
+import type { LegacyService } from './legacy-services-tag.ts';
+import { type AgentSettings, SerfAgent } from './serf-agent.ts';
+import { SerfMembership } from './serf-membership.ts';
+import type { SerfRpcClient } from './serf-rpc-client.ts';
+import { fitLegacyServices } from './serf-tag-budget.ts';
+
+export interface SerfPublication {
+  apiPort: number;
+  pin: string;
+  microcloud: string;
+  digest: string;
+  count: number;
+  /** Our services in the 2015 format, most important first; null when the legacy tag is switched off. */
+  legacy: LegacyService[] | null;
+}
+
+export const CHANGE_EVENT = 'cloudy-changed';
+const STREAM_FILTER = `member-join,member-leave,member-failed,member-update,member-reap,user:${CHANGE_EVENT}`;
+const SYNC_INTERVAL_MS = 5000;
+const RTT_INTERVAL_MS = 10_000;
+
+export class SerfBackend {
+  readonly agent: SerfAgent;
+  readonly membership: SerfMembership;
+  /** How many of our services the 2015 tag carries (it holds fewer than the full list when they do not fit). */
+  legacy = { published: 0, total: 0 };
+  private publication: SerfPublication | null = null;
+  private nodeName = '';
+  private encrypted = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    helper: HelperClient,
+    cache: RecordCache,
+    fetchDocument: (target: { address: string; port: number; pin: string }) => Promise<unknown>,
+    private readonly log: (line: string) => void,
+    onChange: () => void,
+  ) {
+    this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, log });
+    this.agent = new SerfAgent(helper, (client) => this.attach(client), onChange);
+  }
+
+  get state(): BackendState {
+    return this.agent.state;
+  }
+
+  apply(settings: AgentSettings): Promise<void> {
+    this.nodeName = settings.nodeName;
+    this.encrypted = settings.encryptKey !== '';
+    return this.agent.apply(settings);
+  }
+
+  /** New tags, then a user event so peers fetch at once instead of waiting for the next members pass. */
+  async publish(publication: SerfPublication): Promise<void> {
+    const changed = publication.digest !== this.publication?.digest || JSON.stringify(publication.legacy) !== JSON.stringify(this.publication?.legacy);
+    this.publication = publication;
+    const client = this.agent.rpc;
+    if (!client || !changed) return;
+    await this.pushTags(client);
+    await client.userEvent(CHANGE_EVENT, Buffer.from(`${this.nodeName} ${publication.digest}`), false).catch((error: Error) => this.log(`serf: change event not sent: ${error.message}`));
+  }
+
+  status() {
+    return { state: this.agent.state, detail: this.agent.detail, encrypted: this.encrypted, ...this.membership.counts() };
+  }
+
+  async stop(): Promise<void> {
+    this.clearTimers();
+    await this.agent.stop();
+  }
+
+  detach(): void {
+    this.clearTimers();
+    this.agent.detach();
+  }
+
+  private async attach(client: SerfRpcClient): Promise<void> {
+    this.clearTimers();
+    await client.stream(STREAM_FILTER, (event) => {
+      if (event.event === 'user') {
+        const [name, digest] = event.payload.toString('utf8').split(' ');
+        if (name && digest) this.membership.changed(name, digest);
+      } else if (event.event !== 'query') {
+        for (const member of event.members) this.membership.update(member);
+      }
+    });
+    if (this.publication) await this.pushTags(client);
+    await this.membership.sync(client);
+    const every = (ms: number, work: () => Promise<void>) => {
+      const timer = setInterval(() => void work().catch((error: Error) => this.log(`serf: ${error.message}`)), ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(SYNC_INTERVAL_MS, () => this.membership.sync(client));
+    every(RTT_INTERVAL_MS, () => this.membership.refreshRtt(client));
+    void this.membership.refreshRtt(client).catch(() => undefined);
+    client.onClose(() => this.clearTimers());
+  }
+
+  /** All our tags together must stay within Serf's 512 bytes: the legacy list gets what the digest tags leave. */
+  private async pushTags(client: SerfRpcClient): Promise<void> {
+    const publication = this.publication;
+    if (!publication) return;
+    const tags = formatCloudyTags(publication);
+    const legacy = publication.legacy ? fitLegacyServices(publication.legacy, tags) : { value: null, included: 0, total: 0 };
+    this.legacy = { published: legacy.included, total: publication.legacy?.length ?? 0 };
+    if (legacy.value) await client.setTags({ ...tags, [LEGACY_TAG]: legacy.value });
+    else await client.setTags(tags, [LEGACY_TAG]);
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+}
