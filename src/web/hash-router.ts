@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'dashboard' }
   | { page: 'services' }
+  | { page: 'search' }
+  | { page: 'discovery' }
   | { page: 'module'; moduleId: string }
   | { page: 'settings' }
   | { page: 'login' }
@@ -26,6 +28,8 @@ export function parseRoute(hash: string): Route {
     case 'dashboard':
       return { page: 'dashboard' };
     case 'services':
+    case 'search':
+    case 'discovery':
     case 'settings':
     case 'login':
     case 'setup':

@@ -3,10 +3,12 @@ import { useEffect } from 'preact/hooks';
 
 import { panelEvents } from './api/panel-events.ts';
 import { AppHeader } from './components/app-header.tsx';
+import { DiscoveryPage } from './discovery/discovery-page.tsx';
 import { type Route, useRoute } from './hash-router.ts';
 import { ModulePage } from './module/module-page.tsx';
 import { DashboardPage } from './pages/dashboard-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
+import { SearchPage } from './search/search-page.tsx';
 import { ServicesPage } from './pages/services-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SessionContext, type SessionControls } from './session-context.ts';
@@ -21,6 +23,10 @@ function RoutePage({ route }: { route: Route }) {
       return <ServicesPage />;
     case 'module':
       return <ModulePage key={route.moduleId} moduleId={route.moduleId} />;
+    case 'search':
+      return <SearchPage />;
+    case 'discovery':
+      return <DiscoveryPage />;
     case 'settings':
       return <SettingsPage />;
     case 'not-found':

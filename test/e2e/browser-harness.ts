@@ -1,5 +1,6 @@
-// Drives Debian's Chromium through playwright-core for the panel's end-to-end test: launch, test ids, screenshots.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Drives Debian's Chromium through playwright-core for the panel's end-to-end tests: launch, test ids, screenshots, axe-core.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -32,19 +33,27 @@ export async function gone(page: Page, testId: string, timeout = 10_000): Promis
   await byTestId(page, testId).waitFor({ state: 'detached', timeout });
 }
 
-/** Numbered screenshots, in story order: test-artifacts/e2e/NN-step-name.png. */
+/**
+ * Numbered screenshots, in story order: test-artifacts/e2e/NN-step-name.png, or test-artifacts/e2e/<subdirectory>/NN-….
+ * A book empties its own directory first; the top-level book keeps the subdirectories, which other test files own.
+ */
 export class ScreenshotBook {
   private count = 0;
   readonly files: string[] = [];
+  readonly dir: string;
 
-  constructor() {
-    rmSync(artifactsDir, { recursive: true, force: true });
-    mkdirSync(artifactsDir, { recursive: true });
+  constructor(subdirectory?: string) {
+    this.dir = subdirectory === undefined ? artifactsDir : path.join(artifactsDir, subdirectory);
+    mkdirSync(this.dir, { recursive: true });
+    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
+      if (subdirectory === undefined && entry.isDirectory()) continue;
+      rmSync(path.join(this.dir, entry.name), { recursive: true, force: true });
+    }
   }
 
   async take(page: Page, name: string): Promise<void> {
     this.count += 1;
-    const file = path.join(artifactsDir, `${String(this.count).padStart(2, '0')}-${name}.png`);
+    const file = path.join(this.dir, `${String(this.count).padStart(2, '0')}-${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     this.files.push(path.relative(repoDir, file));
   }
@@ -77,3 +86,23 @@ export async function recordProgressValues(page: Page): Promise<() => Promise<nu
 /** The page is no wider than the viewport: nothing scrolls sideways on a phone. */
 export const horizontalOverflow = (page: Page): Promise<{ scrollWidth: number; viewportWidth: number }> =>
   page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth }));
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const axeSource = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
+// Text for the same reason as PROGRESS_RECORDER: no tsx helpers inside the page.
+const AXE_RUN = `axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations.map((violation) => ({
+  id: violation.id, impact: violation.impact, help: violation.help,
+  nodes: violation.nodes.map((node) => node.target.join(' ') + ': ' + node.failureSummary),
+})))`;
+
+/** Every axe-core violation on the page as it is now (all rules axe runs by default: WCAG A/AA and best practices). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(AXE_RUN) as Promise<AxeViolation[]>;
+}

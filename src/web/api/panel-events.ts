@@ -1,4 +1,4 @@
-// One shared EventSource on /api/events that fans operation and module events out to subscribers.
+// One shared EventSource on /api/events that fans operation, module and discovery events out to subscribers.
 import type { ModuleState, Operation, PanelEvent } from '../../shared/api-contract.ts';
 
 type Listener = (event: PanelEvent) => void;
@@ -25,6 +25,10 @@ class PanelEventStream {
     source.addEventListener('module', (event: MessageEvent<string>) => {
       const data = JSON.parse(event.data) as { module: string; state: ModuleState };
       this.emit({ type: 'module', module: data.module, state: data.state });
+    });
+    source.addEventListener('discovery', (event: MessageEvent<string>) => {
+      const data = JSON.parse(event.data) as { visible: { services: number; nodes: number } };
+      this.emit({ type: 'discovery', visible: data.visible });
     });
     // EventSource retries by itself while CONNECTING; once CLOSED it never will, so we do.
     source.onerror = () => {

@@ -6,11 +6,15 @@ import { useSession } from '../session-context.ts';
 const NAV_ITEMS = [
   { page: 'dashboard', label: 'nav.dashboard' },
   { page: 'services', label: 'nav.services' },
+  { page: 'search', label: 'nav.search' },
   { page: 'settings', label: 'nav.settings' },
 ] as const;
 
-/** The module page belongs to the services section. */
-const sectionOf = (route: Route): Route['page'] => (route.page === 'module' ? 'services' : route.page);
+/** The module page belongs to the services section, the Discovery page to Search. */
+function sectionOf(route: Route): Route['page'] {
+  if (route.page === 'module') return 'services';
+  return route.page === 'discovery' ? 'search' : route.page;
+}
 
 export function AppHeader({ route }: { route: Route }) {
   const { session, signOut } = useSession();

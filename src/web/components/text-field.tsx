@@ -13,9 +13,12 @@ interface TextFieldProps {
   type?: 'text' | 'password';
   autoComplete?: string;
   help?: string;
+  /** An example or what an empty field means; never instead of the label. */
+  placeholder?: string;
+  inputMode?: 'text' | 'numeric';
 }
 
-export function TextField({ name, id, label, value, onInput, error, type = 'text', autoComplete, help }: TextFieldProps) {
+export function TextField({ name, id, label, value, onInput, error, type = 'text', autoComplete, help, placeholder, inputMode }: TextFieldProps) {
   const helpId = `${id}-help`;
   const hasError = error?.fields[name] !== undefined;
   const describedBy = [help === undefined ? '' : helpId, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
@@ -25,6 +28,8 @@ export function TextField({ name, id, label, value, onInput, error, type = 'text
     name,
     value,
     autocomplete: autoComplete,
+    placeholder,
+    inputMode,
     autocapitalize: 'off' as const,
     spellcheck: false,
     'aria-invalid': hasError,

@@ -1,9 +1,10 @@
-// The node at a glance: name, addresses, CPU, memory, disk and uptime, refreshed every few seconds.
+// The node at a glance: name, community services, addresses, CPU, memory, disk and uptime, refreshed every few seconds.
 import { useEffect } from 'preact/hooks';
 
 import { api } from '../api/cloudy-api.ts';
 import { LoadStatus } from '../components/load-status.tsx';
 import { UsageMeter } from '../components/usage-meter.tsx';
+import { CommunityLine } from '../discovery/community-line.tsx';
 import { formatNumber, formatUptime } from '../format.ts';
 import { useApiData } from '../hooks/use-api-data.ts';
 import { t } from '../i18n/i18n.ts';
@@ -20,6 +21,7 @@ export function DashboardPage() {
   return (
     <section data-testid="dashboard">
       <h1 data-testid="node-hostname">{node.hostname}</h1>
+      <CommunityLine />
       <dl class="facts">
         <dt>{t('dashboard.addresses')}</dt>
         <dd>
