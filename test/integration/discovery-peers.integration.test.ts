@@ -88,6 +88,26 @@ describe('discovery between nodes', { timeout: 300_000 }, () => {
     }
   });
 
+  test('a node whose panel peers cannot reach still shares its list, page by page over Serf queries', async () => {
+    // Its panel listens on 127.0.0.2 while it gossips from 127.0.0.1: the HTTPS port its tags announce answers nowhere.
+    const c = await startNodeWithAdmin({ listen: '127.0.0.2', communityAddress: '127.0.0.1' });
+    try {
+      await waitForSerf(c.session);
+      await c.session.request('PUT', '/api/discovery/settings', { joinAddresses: [serfAddressOf(a.node)] });
+      for (let index = 0; index < 30; index++) {
+        const reply = await c.session.request('POST', '/api/discovery/publications', { description: `Hidden panel service ${index}`, type: 'hidden', port: 30_000 + index, txt: { index: String(index) } });
+        assert.equal(reply.status, 201);
+      }
+      const found = await waitForRecords(b.session, '30 services of C on B', (records) => {
+        const fromC = records.filter((record) => record.type === 'hidden');
+        return fromC.length === 30 ? fromC : undefined;
+      }, 60_000);
+      assert.ok(found.every((record) => record.sources.includes('serf') && record.txt.index === String(record.port - 30_000)));
+    } finally {
+      await c.node.stop();
+    }
+  });
+
   test('an unpublished service disappears from the other node within seconds', async () => {
     const removed = await a.session.request('DELETE', '/api/discovery/publications/bulk0/20000');
     assert.equal(removed.status, 204);

@@ -62,12 +62,13 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
 }
 
 /** @param checkout the Cloudy checkout to run (default: this one). */
-export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string } = {}): Promise<StartedNode> {
+/** @param communityAddress where discovery binds (default: the listen address). */
+export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string; communityAddress?: string } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
   const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // Discovery stays on loopback too: no gossip or multicast leaves the machine from a test outside a lab namespace.
-  const discovery = ['--community-address', listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
+  const discovery = ['--community-address', options.communityAddress ?? listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery],
@@ -110,8 +111,8 @@ export async function startCloudyNode(options: { root?: string; listen?: string;
 }
 
 /** A node whose administrator exists, with that administrator's session, for tests past the first run. */
-export async function startNodeWithAdmin(): Promise<{ node: StartedNode; session: PanelSession }> {
-  const node = await startCloudyNode();
+export async function startNodeWithAdmin(options: Parameters<typeof startCloudyNode>[0] = {}): Promise<{ node: StartedNode; session: PanelSession }> {
+  const node = await startCloudyNode(options);
   const session = new PanelSession(node.baseUrl);
   const reply = await session.setup(node.setupCode());
   if (reply.status !== 200) throw new Error(`setup failed: ${JSON.stringify(reply.body)}`);

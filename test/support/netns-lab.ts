@@ -296,7 +296,11 @@ function registerExitCleanup(): void {
   }
 }
 
-export async function createLab(hostCount: number, opts: { namePrefix?: string } = {}): Promise<Lab> {
+/**
+ * @param opts.reachableFromHost give the bridge an address (`<subnet>.254`) in the machine's own namespace, so the
+ *   test process itself (a browser, an HTTPS client) can talk to the lab hosts; traffic still never leaves the machine.
+ */
+export async function createLab(hostCount: number, opts: { namePrefix?: string; reachableFromHost?: boolean } = {}): Promise<Lab> {
   if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > 99) {
     throw new LabError(`hostCount must be an integer from 1 to 99, got ${hostCount}`);
   }
@@ -311,6 +315,7 @@ export async function createLab(hostCount: number, opts: { namePrefix?: string }
   liveLabs.add(lab);
   try {
     await lab.build();
+    if (opts.reachableFromHost) await ip('addr', 'add', `${prefix}.254/24`, 'dev', `cb${tag}`);
   } catch (error) {
     await lab.destroy();
     throw error;

@@ -118,7 +118,7 @@ export class DiscoveryService {
 
   /** What GET /peer/v1/services answers: our full list, the digest our tags carry, our coordinate. */
   peerDocument(): PeerDocument | null {
-    return this.document;
+    return this.document && { ...this.document, coordinate: this.serf.membership.selfCoordinate };
   }
 
   status(): DiscoveryStatus {
@@ -188,7 +188,7 @@ export class DiscoveryService {
     const digest = servicesDigest(this.hostName, microcloud, peerServices);
     const unchanged = this.document?.digest === digest && JSON.stringify(services) === JSON.stringify(this.published);
     this.published = services;
-    this.document = { protocol: PEER_PROTOCOL, nodeId: this.nodeId, node: this.hostName, microcloud, digest, coordinate: this.document?.coordinate ?? null, services: peerServices };
+    this.document = { protocol: PEER_PROTOCOL, nodeId: this.nodeId, node: this.hostName, microcloud, digest, coordinate: null, services: peerServices };
     const own = services.map((service) => ({ ...service, node: this.hostName, nodeId: this.nodeId, address, microcloud }));
     this.cache.replaceNode('local', this.nodeId, own);
     if (unchanged) return;
@@ -196,7 +196,15 @@ export class DiscoveryService {
     await Promise.all([
       this.mdns.publish(services).catch((error: Error) => this.deps.log(`mdns: publishing failed: ${error.message}`)),
       this.serf
-        .publish({ apiPort: this.deps.api.port, pin: this.deps.api.pin, microcloud, digest, count: services.length, legacy: this.settings.legacyTag ? services.map((service) => toLegacyService(service, node)) : null })
+        .publish({
+          apiPort: this.deps.api.port,
+          pin: this.deps.api.pin,
+          microcloud,
+          digest,
+          count: services.length,
+          legacy: this.settings.legacyTag ? services.map((service) => toLegacyService(service, node)) : null,
+          document: this.peerDocument()!,
+        })
         .catch((error: Error) => this.deps.log(`serf: publishing failed: ${error.message}`)),
     ]);
   }

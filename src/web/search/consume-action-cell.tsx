@@ -1,5 +1,5 @@
 // What this node can do with a found service, as the consuming modules say: a button, a state, or a link to set the module up.
-import { useState } from 'preact/hooks';
+import { useContext, useState } from 'preact/hooks';
 
 import type { ConsumeView, ServiceRecord } from '../../shared/discovery-contract.ts';
 import { discoveryApi } from '../api/discovery-api.ts';
@@ -8,6 +8,7 @@ import { routeHref } from '../hash-router.ts';
 import { useSubmission } from '../hooks/use-submission.ts';
 import { t } from '../i18n/i18n.ts';
 import { localized } from '../i18n/localized-text.ts';
+import { ConsumeRefresh } from './use-consume-views.ts';
 
 interface ConsumeActionCellProps {
   record: ServiceRecord;
@@ -49,10 +50,12 @@ function ConsumeViewControl({ record, initial, knownModules, admin }: ConsumeVie
   const [answered, setAnswered] = useState<{ from: ConsumeView; view: ConsumeView } | null>(null);
   const view = answered !== null && answered.from === initial ? answered.view : initial;
   const { busy, error, submit } = useSubmission();
+  const refresh = useContext(ConsumeRefresh);
   const run = (mode: 'do' | 'undo'): void => {
     void submit(async () => {
       const updated = await discoveryApi.consume({ module: view.module, action: view.action, key: view.key, mode });
       setAnswered({ from: initial, view: updated });
+      refresh();
     });
   };
   const context = <span class="visually-hidden">{t('search.actionFor', { description: record.description, node: record.node })}</span>;

@@ -11,7 +11,8 @@ import { localized } from '../i18n/localized-text.ts';
 
 const POLL_INTERVAL_MS = 5000;
 
-export function IncomingRequests({ admin }: { admin: boolean }) {
+/** @param onAccepted lets the page ask the modules again: accepting changes what the rows' actions say. */
+export function IncomingRequests({ admin, onAccepted }: { admin: boolean; onAccepted: () => void }) {
   const { data: requests, reload } = useApiData(discoveryApi.incomingRequests, []);
   useEffect(() => {
     const timer = setInterval(reload, POLL_INTERVAL_MS);
@@ -24,7 +25,7 @@ export function IncomingRequests({ admin }: { admin: boolean }) {
       <h2 id="incoming-requests-title">{t('search.requestsTitle')}</h2>
       <ul class="plain">
         {requests.map((request) => (
-          <IncomingRequestItem key={`${request.module}/${request.kind}/${request.id}`} request={request} admin={admin} onAccepted={reload} />
+          <IncomingRequestItem key={`${request.module}/${request.kind}/${request.id}`} request={request} admin={admin} onAccepted={() => (reload(), onAccepted())} />
         ))}
       </ul>
     </section>

@@ -16,7 +16,7 @@ import { DEFAULT_SORT, nextSort, type SortColumn } from './record-sort.ts';
 import { SearchFilters } from './search-filters.tsx';
 import { ServicesTable } from './services-table.tsx';
 import { TypeTabs } from './type-tabs.tsx';
-import { useConsumeViews } from './use-consume-views.ts';
+import { ConsumeRefresh, useConsumeViews } from './use-consume-views.ts';
 import { useProbes } from './use-probes.ts';
 
 /** Typing waits this long before searching, so each keystroke is not a request. */
@@ -61,7 +61,7 @@ export function SearchPage() {
           {t('search.discoveryLink')}
         </a>
       </p>
-      <IncomingRequests admin={admin} />
+      <IncomingRequests admin={admin} onAccepted={refresh} />
       <SearchFilters text={typedText} onText={setTypedText} includeStale={includeStale} onIncludeStale={setIncludeStale} />
       {search.data === null ? (
         <LoadStatus error={search.error} retry={search.reload} />
@@ -87,6 +87,7 @@ export function SearchPage() {
             {records.length === 0 ? (
               <p data-testid="search-empty">{includeStale ? t('search.empty') : t('search.emptyLive')}</p>
             ) : (
+              <ConsumeRefresh.Provider value={refresh}>
               <ServicesTable
                 records={records}
                 sort={sort}
@@ -99,6 +100,7 @@ export function SearchPage() {
                 onMeasure={probes.measure}
                 now={now}
               />
+              </ConsumeRefresh.Provider>
             )}
           </TypeTabs>
         </>

@@ -1,11 +1,16 @@
 // Fetches what the consuming modules offer for the service types on screen (one call per type, at most 20), keyed by record.
+import { createContext } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import type { ConsumeView } from '../../shared/discovery-contract.ts';
 import { discoveryApi } from '../api/discovery-api.ts';
 
+/** Called after an action ran: the modules' answers for every row are read again (a connect changes more than one row's state over time). */
+export const ConsumeRefresh = createContext<() => void>(() => undefined);
+
 /** More types than this on one screen would mean one call each; the rest show no action. */
 const MAX_TYPES = 20;
+const WAITING_RECHECK_MS = 3000;
 
 /**
  * Views of every record of the given types, by record key. `refreshCount` is bumped with each search
@@ -13,6 +18,7 @@ const MAX_TYPES = 20;
  */
 export function useConsumeViews(types: string[], refreshCount: number): ReadonlyMap<string, ConsumeView[]> {
   const [viewsByKey, setViewsByKey] = useState<ReadonlyMap<string, ConsumeView[]>>(new Map());
+  const [recheck, setRecheck] = useState(0);
   const wanted = [...new Set(types)].sort().slice(0, MAX_TYPES);
   const typesKey = wanted.join(' ');
   useEffect(() => {
@@ -27,6 +33,13 @@ export function useConsumeViews(types: string[], refreshCount: number): Readonly
     return () => {
       current = false;
     };
-  }, [typesKey, refreshCount]);
+  }, [typesKey, refreshCount, recheck]);
+  // "Waiting for the other side" ends on the other node, which announces nothing here: ask again while it lasts.
+  const waiting = [...viewsByKey.values()].some((views) => views.some((view) => view.state === 'waiting'));
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setRecheck((count) => count + 1), WAITING_RECHECK_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, viewsByKey]);
   return viewsByKey;
 }

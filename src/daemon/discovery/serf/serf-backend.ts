@@ -1,11 +1,13 @@
 // Network-wide discovery over Serf: our digest and legacy tags out, peers' lists in, change announcements as user events.
 import type { BackendState } from '../../../shared/discovery-contract.ts';
 import type { HelperClient } from '../../helper-client.ts';
+import type { PeerDocument } from '../peer-document.ts';
 import type { RecordCache } from '../record-cache.ts';
 import { formatCloudyTags, LEGACY_TAG } from './cloudy-tags.ts';
 import type { LegacyService } from './legacy-services-tag.ts';
 import { type AgentSettings, SerfAgent } from './serf-agent.ts';
 import { SerfMembership } from './serf-membership.ts';
+import { cutPages, MAX_PAGES, RECORDS_QUERY } from './record-pages.ts';
 import type { SerfRpcClient } from './serf-rpc-client.ts';
 import { fitLegacyServices } from './serf-tag-budget.ts';
 
@@ -17,10 +19,13 @@ export interface SerfPublication {
   count: number;
   /** Our services in the 2015 format, most important first; null when the legacy tag is switched off. */
   legacy: LegacyService[] | null;
+  /** What peers fetch over HTTPS, also served page by page to Serf queries. */
+  document: PeerDocument;
 }
 
 export const CHANGE_EVENT = 'cloudy-changed';
-const STREAM_FILTER = `member-join,member-leave,member-failed,member-update,member-reap,user:${CHANGE_EVENT}`;
+const STREAM_FILTER = `member-join,member-leave,member-failed,member-update,member-reap,user:${CHANGE_EVENT},query:${RECORDS_QUERY}`;
+const QUERY_TIMEOUT_MS = 3000;
 const SYNC_INTERVAL_MS = 5000;
 const RTT_INTERVAL_MS = 10_000;
 
@@ -33,6 +38,7 @@ export class SerfBackend {
   private nodeName = '';
   private encrypted = false;
   private timers: NodeJS.Timeout[] = [];
+  private pages: { digest: string; pages: Buffer[] } | null = null;
 
   constructor(
     helper: HelperClient,
@@ -41,7 +47,7 @@ export class SerfBackend {
     private readonly log: (line: string) => void,
     onChange: () => void,
   ) {
-    this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, log });
+    this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, queryPage: (member, page) => this.queryPage(member, page), log });
     this.agent = new SerfAgent(helper, (client) => this.attach(client), onChange);
   }
 
@@ -85,7 +91,9 @@ export class SerfBackend {
       if (event.event === 'user') {
         const [name, digest] = event.payload.toString('utf8').split(' ');
         if (name && digest) this.membership.changed(name, digest);
-      } else if (event.event !== 'query') {
+      } else if (event.event === 'query') {
+        void this.answerQuery(client, event.id, event.payload).catch((error: Error) => this.log(`serf: query not answered: ${error.message}`));
+      } else {
         for (const member of event.members) this.membership.update(member);
       }
     });
@@ -100,6 +108,23 @@ export class SerfBackend {
     every(RTT_INTERVAL_MS, () => this.membership.refreshRtt(client));
     void this.membership.refreshRtt(client).catch(() => undefined);
     client.onClose(() => this.clearTimers());
+  }
+
+  /** A peer that cannot reach our HTTPS port asks for our list page by page (payload: the page number). */
+  private async answerQuery(client: SerfRpcClient, id: number, payload: Buffer): Promise<void> {
+    const document = this.publication?.document;
+    const text = payload.toString('utf8');
+    if (!document || !/^\d{1,2}$/.test(text)) return;
+    if (this.pages?.digest !== document.digest) this.pages = { digest: document.digest, pages: cutPages(document) };
+    const page = this.pages.pages[Number(text)];
+    if (page) await client.respond(id, page);
+  }
+
+  private async queryPage(member: string, page: number): Promise<Buffer | null> {
+    const client = this.agent.rpc;
+    if (!client || page >= MAX_PAGES) return null;
+    const [answer] = await client.query({ name: RECORDS_QUERY, payload: Buffer.from(String(page)), filterNodes: [member], timeoutMs: QUERY_TIMEOUT_MS, maxResponses: 1 });
+    return answer?.payload ?? null;
   }
 
   /** All our tags together must stay within Serf's 512 bytes: the legacy list gets what the digest tags leave. */

@@ -5,6 +5,7 @@ import type { RecordCache } from '../record-cache.ts';
 import { type CloudyTags, LEGACY_TAG, parseCloudyTags } from './cloudy-tags.ts';
 import { fromLegacyServices } from './legacy-records.ts';
 import { decodeLegacyServicesTag } from './legacy-services-tag.ts';
+import { fetchPages } from './record-pages.ts';
 import { estimateRttSeconds, type SerfCoordinate, type SerfMember, type SerfRpcClient } from './serf-rpc-client.ts';
 
 interface TrackedMember {
@@ -26,6 +27,8 @@ export interface MembershipDeps {
   cache: RecordCache;
   selfName(): string;
   fetchDocument(target: { address: string; port: number; pin: string }): Promise<unknown>;
+  /** One page of a member's list over a Serf query, for when its HTTPS port cannot be reached. */
+  queryPage(member: string, page: number): Promise<Buffer | null>;
   log(line: string): void;
 }
 
@@ -35,6 +38,8 @@ const MAX_RETRY_DELAY_MS = 60_000;
 const GONE_STATUSES = new Set(['failed', 'left', 'leaving', 'reap']);
 
 export class SerfMembership {
+  /** Our own network coordinate, served in our peer document for agents that never probed us. */
+  selfCoordinate: SerfCoordinate | null = null;
   private readonly members = new Map<string, TrackedMember>();
   private readonly queue: string[] = [];
   private inFlight = 0;
@@ -79,6 +84,7 @@ export class SerfMembership {
   /** RTT estimates from Serf's network coordinates (no probing); a peer's own coordinate fills in for one our agent lacks. */
   async refreshRtt(client: SerfRpcClient): Promise<void> {
     const own = await client.getCoordinate(this.deps.selfName());
+    this.selfCoordinate = own;
     if (!own) return;
     for (const tracked of this.members.values()) {
       if (tracked.member.status !== 'alive') continue;
@@ -165,7 +171,11 @@ export class SerfMembership {
     if (!cloudy) return;
     const wanted = tracked.wantedDigest;
     try {
-      const raw = await this.deps.fetchDocument({ address: member.addr, port: cloudy.apiPort, pin: cloudy.pin });
+      const raw = await this.deps.fetchDocument({ address: member.addr, port: cloudy.apiPort, pin: cloudy.pin }).catch((httpsError: Error) =>
+        fetchPages((page) => this.deps.queryPage(member.name, page)).catch((queryError: Error) => {
+          throw new Error(`${httpsError.message}; over a Serf query: ${queryError.message}`);
+        }),
+      );
       const document = parsePeerDocument(raw, member.addr);
       if (!document) throw new Error('its service list is not in the Cloudy peer format');
       if (tracked.nodeId && tracked.nodeId !== document.nodeId) this.deps.cache.nodeGone(tracked.nodeId);
