@@ -2,7 +2,8 @@
 // input with nothing published, settings applied to the running agent, and a kill -9 that loses no cached record.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -22,6 +23,7 @@ describe('discovery on one node', { timeout: 400_000 }, () => {
   let node: StartedNode;
   let session: PanelSession;
   let legacy: SerfAgent | undefined;
+  let privateParent = '';
 
   /** The CLI as a user runs it; asynchronous, so plain agents' log pipes keep draining. */
   async function cloudy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -37,15 +39,21 @@ describe('discovery on one node', { timeout: 400_000 }, () => {
   before(async () => {
     // The node's first start must install serf itself, through its helper: start from a machine without it.
     if (dpkgInstalled('serf')) await execFileAsync('apt-get', ['remove', '-y', '-o', 'DPkg::Lock::Timeout=600', 'serf'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    ({ node, session } = await startNodeWithAdmin());
+    // Its root inside a directory only root may enter, as a fresh clone under mktemp has it: the agent, running as
+    // its own user, must still find its files.
+    privateParent = mkdtempSync(path.join(os.tmpdir(), 'cloudy-private-'));
+    chmodSync(privateParent, 0o700);
+    mkdirSync(path.join(privateParent, 'root'));
+    ({ node, session } = await startNodeWithAdmin({ root: path.join(privateParent, 'root') }));
   });
 
   after(async () => {
     await legacy?.stop();
     await node?.stop();
+    if (privateParent) rmSync(privateParent, { recursive: true, force: true });
   });
 
-  test('the first start installs serf through the helper and runs its agent', async () => {
+  test('the first start installs serf through the helper and runs its agent, even below a 0700 directory', async () => {
     await waitForSerf(session, 300_000);
     assert.ok(dpkgInstalled('serf'), 'serf is installed');
     const audit = readFileSync(nodeLayout(node.root).auditLogFile, 'utf8');

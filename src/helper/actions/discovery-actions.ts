@@ -51,7 +51,7 @@ const AvahiAdvert = Type.Object(
 );
 
 /** serf agent's JSON config (hashicorp/serf cmd/serf/command/agent/config.go); secrets stay out of argv. */
-function agentConfig(settings: typeof AgentSettings.static, home: string): Record<string, unknown> {
+function agentConfig(settings: typeof AgentSettings.static): Record<string, unknown> {
   return {
     node_name: settings.nodeName,
     bind: `${settings.bindAddress}:${settings.bindPort}`,
@@ -65,8 +65,9 @@ function agentConfig(settings: typeof AgentSettings.static, home: string): Recor
     retry_max_attempts: 0,
     reconnect_interval: '5s',
     rejoin_after_leave: true,
-    snapshot_path: path.join(home, 'snapshot'),
-    tags_file: path.join(home, 'tags.json'),
+    // Relative to the agent's working directory, its home (see `startAgent`).
+    snapshot_path: 'snapshot',
+    tags_file: 'tags.json',
     log_level: 'info',
   };
 }
@@ -106,16 +107,18 @@ export function createDiscoveryActions(supervisor: Supervisor) {
         const account = await context.door.ensureSystemUser(SERF_USER, home);
         await context.door.ensureDirectory(home, { mode: 0o700, user: SERF_USER });
         const configFile = path.join(home, 'agent.json');
-        const config = `${JSON.stringify(agentConfig(settings, home), null, 2)}\n`;
+        const config = `${JSON.stringify(agentConfig(settings), null, 2)}\n`;
         const previous = await context.door.readFile(configFile).catch(() => null);
         const status = supervisor.status(SERF_DAEMON_ID);
         const alive = ['running', 'starting', 'backoff'].includes(status.state);
         if (previous === config && alive) return agentStatus(supervisor, context);
         await context.door.writeFileAtomic(configFile, config, { mode: 0o600, user: SERF_USER });
         if (alive) await supervisor.stop(SERF_DAEMON_ID);
+        // The child changes into its home while still root and only then becomes cloudy-serf, so with relative paths
+        // the agent never walks the directories above it: a node root inside a 0700 directory still works.
         await supervisor.start({
           id: SERF_DAEMON_ID,
-          argv: ['serf', 'agent', `-config-file=${configFile}`],
+          argv: ['serf', 'agent', '-config-file=agent.json'],
           env: { HOME: home },
           uid: account.uid,
           gid: account.gid,
