@@ -21,7 +21,7 @@ export const ServiceRecord = Type.Object({
   txt: Type.Record(Type.String(), Type.String()),
   source: RecordSource,
   sources: Type.Array(RecordSource),
-  lastSeen: Type.String({ description: 'ISO time this node last heard of the record' }),
+  lastSeen: Type.String({ description: 'ISO time this node last heard of the record; for a stale one, when it went stale' }),
   stale: Type.Boolean({ description: 'No backend reports it any more; kept from the cache' }),
   rttMs: Type.Union([Type.Number(), Type.Null()], { description: 'Measured or estimated round trip from this node' }),
   rttSource: Type.Union([Type.Literal('self'), Type.Literal('coordinates'), Type.Literal('probe'), Type.Null()]),
@@ -52,7 +52,8 @@ export type SearchResult = Static<typeof SearchResult>;
 export const PublishRequest = Type.Object(
   {
     description: Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\u0000-\\u001f\\u007f<>]*$' }),
-    type: Type.String({ pattern: `^_?[a-z0-9][a-z0-9-]{0,31}(\\._tcp|\\._udp)?$`, maxLength: 40 }),
+    // Manual records are TCP, as every 2015 avahi-ps record was.
+    type: Type.String({ pattern: `^_?[a-z0-9][a-z0-9-]{0,31}(\\._tcp)?$`, maxLength: 40 }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     txt: Type.Record(Type.String({ pattern: TXT_KEY_PATTERN }), Type.String({ maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), { maxProperties: 16 }),
   },

@@ -45,11 +45,17 @@ export class DiscoveryStore {
     return this.setting('discovery.rpc-auth')!;
   }
 
-  /** Saved settings, or null before the owner saved any (then the start-up defaults apply). */
+  /** Saved settings, or null before the owner saved any or when the row is unreadable (then the start-up defaults apply). */
   settings(): DiscoverySettings | null {
     const saved = this.setting('discovery.settings');
     if (!saved) return null;
-    const merged = { ...(Value.Default(DiscoverySettings, {}) as object), ...(JSON.parse(saved) as object) };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(saved);
+    } catch {
+      return null;
+    }
+    const merged = { ...(Value.Default(DiscoverySettings, {}) as object), ...(parsed as object) };
     return Value.Check(DiscoverySettings, merged) ? merged : null;
   }
 

@@ -45,7 +45,8 @@ function parseCoordinate(value: unknown): SerfCoordinate | null {
   if (typeof value !== 'object' || value === null) return null;
   const { vec, error, adjustment, height } = value as Record<string, unknown>;
   const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < 1e6;
-  if (!Array.isArray(vec) || vec.length > 16 || !vec.every(finite) || !finite(error) || !finite(adjustment) || !finite(height)) return null;
+  // Serf's heights are never negative; a negative one from a peer would rank it ahead of everyone.
+  if (!Array.isArray(vec) || vec.length > 16 || !vec.every(finite) || !finite(error) || !finite(adjustment) || !finite(height) || height < 0) return null;
   return { vec, error, adjustment, height };
 }
 

@@ -2,7 +2,7 @@
 import net from 'node:net';
 
 import type { ProbeResult } from '../../shared/discovery-contract.ts';
-import { notFound } from '../api-error.ts';
+import { ApiError, notFound } from '../api-error.ts';
 import { isStale, type RecordCache } from './record-cache.ts';
 
 const PROBE_TIMEOUT_MS = 3000;
@@ -35,7 +35,7 @@ export class ReachabilityProbe {
     if (!entry || isStale(entry)) throw notFound(`A live service ${key}`);
     const recent = this.recent.get(key);
     if (recent && Date.now() - recent.at < REUSE_MS) return recent.result;
-    if (this.running >= MAX_CONCURRENT) return { key, reachable: false, rttMs: null };
+    if (this.running >= MAX_CONCURRENT) throw new ApiError(429, 'busy', 'Several reachability probes are running already; try again in a moment.');
     this.running += 1;
     try {
       const ms = entry.record.port === 0 ? null : await timeTcpConnect(entry.record.address, entry.record.port);

@@ -66,7 +66,7 @@ export class RecordCache {
   upsert(source: RecordSource, record: CleanRecord, seenAt = Date.now()): boolean {
     const key = recordKey(record);
     const existing = this.entries.get(key);
-    if (!existing && !this.makeRoom(record)) {
+    if (!existing && !this.makeRoom(record, source)) {
       this.refusals += 1;
       return false;
     }
@@ -82,10 +82,12 @@ export class RecordCache {
   }
 
   /** The source no longer reports it; the record stays, stale once no source does. */
-  withdraw(source: RecordSource, key: string): void {
-    const sighting = this.entries.get(key)?.sources.get(source);
-    if (!sighting?.present) return;
+  withdraw(source: RecordSource, key: string, now = Date.now()): void {
+    const entry = this.entries.get(key);
+    const sighting = entry?.sources.get(source);
+    if (!entry || !sighting?.present) return;
     sighting.present = false;
+    if (isStale(entry)) seenUntil(entry, now);
     this.emit([key]);
   }
 
@@ -93,22 +95,22 @@ export class RecordCache {
   replaceNode(source: RecordSource, nodeId: string, records: CleanRecord[], seenAt = Date.now()): void {
     const keep = new Set(records.map(recordKey));
     for (const key of [...(this.byNode.get(nodeId) ?? [])]) {
-      if (!keep.has(key)) this.withdraw(source, key);
+      if (!keep.has(key)) this.withdraw(source, key, seenAt);
     }
     for (const record of records) this.upsert(source, record, seenAt);
   }
 
   /** Serf declared the node failed or gone: none of its records is current, whoever reported them. */
-  nodeGone(nodeId: string): void {
+  nodeGone(nodeId: string, now = Date.now()): void {
     const changed: string[] = [];
     for (const key of this.byNode.get(nodeId) ?? []) {
       const entry = this.entries.get(key)!;
-      for (const sighting of entry.sources.values()) {
-        if (sighting.present) changed.push(key);
-        sighting.present = false;
-      }
+      if (isStale(entry)) continue;
+      for (const sighting of entry.sources.values()) sighting.present = false;
+      seenUntil(entry, now);
+      changed.push(key);
     }
-    if (changed.length > 0) this.emit([...new Set(changed)]);
+    if (changed.length > 0) this.emit(changed);
   }
 
   setNodeRtt(nodeId: string, rtt: Rtt | null): void {
@@ -132,7 +134,7 @@ export class RecordCache {
   /** Restores an entry read back from disk: stale until a backend reports it again. */
   restore(record: CleanRecord, source: RecordSource, lastSeen: number): void {
     const key = recordKey(record);
-    if (this.entries.has(key) || !this.makeRoom(record)) return;
+    if (this.entries.has(key) || !this.makeRoom(record, source)) return;
     this.add(key, { record, sources: new Map([[source, { present: false, seenAt: lastSeen }]]), lastSeen, lastSource: source });
   }
 
@@ -214,18 +216,23 @@ export class RecordCache {
     bump(this.perType, entry.record.type, -1);
   }
 
-  /** Within the caps, or after evicting the oldest stale record that stands in the way. Our own records always fit. */
-  private makeRoom(record: CleanRecord): boolean {
-    if (record.nodeId === this.selfNodeId) return true;
+  /**
+   * Within the caps, or after evicting the oldest stale record that stands in the way. Our own published records
+   * always fit; a backend's record that merely names our node id (anyone can put it in TXT or a list) does not.
+   */
+  private makeRoom(record: CleanRecord, source: RecordSource): boolean {
+    if (record.nodeId === this.selfNodeId && source === 'local') return true;
     const full = () =>
       (this.byNode.get(record.nodeId)?.size ?? 0) >= CACHE_LIMITS.perNode ||
       (this.perType.get(record.type) ?? 0) >= CACHE_LIMITS.perType ||
       this.entries.size >= CACHE_LIMITS.total;
-    if (!full()) return true;
-    const victim = this.oldestStale(record);
-    if (victim === undefined) return false;
-    this.remove(victim);
-    return !full();
+    // Our own records count too, so one eviction may not be enough.
+    while (full()) {
+      const victim = this.oldestStale(record);
+      if (victim === undefined) return false;
+      this.remove(victim);
+    }
+    return true;
   }
 
   private oldestStale(record: CleanRecord): string | undefined {
@@ -248,6 +255,11 @@ export class RecordCache {
 
 export const isStale = (entry: CacheEntry): boolean => ![...entry.sources.values()].some((sighting) => sighting.present);
 
+/** It was current until `now`: its 7 stale days (and its rank among stale records to evict) count from here. */
+function seenUntil(entry: CacheEntry, now: number): void {
+  entry.lastSeen = Math.max(entry.lastSeen, now);
+}
+
 function bump(counts: Map<string, number>, key: string, delta: number): void {
   const next = (counts.get(key) ?? 0) + delta;
   if (next > 0) counts.set(key, next);
@@ -265,6 +277,7 @@ function matchesText(record: CleanRecord, text: string): boolean {
 /** Best first: our own, then measured or estimated round trip, then live before stale, then by name. */
 function byReachability(a: ServiceRecord, b: ServiceRecord): number {
   if (a.stale !== b.stale) return a.stale ? 1 : -1;
+  if (a.self !== b.self) return a.self ? -1 : 1;
   const rttA = a.rttMs ?? Number.POSITIVE_INFINITY;
   const rttB = b.rttMs ?? Number.POSITIVE_INFINITY;
   if (rttA !== rttB) return rttA - rttB;

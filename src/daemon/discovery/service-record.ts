@@ -27,7 +27,10 @@ const TYPE = new RegExp(SERVICE_TYPE_PATTERN);
 const TXT_KEY = new RegExp(TXT_KEY_PATTERN);
 const MICROCLOUD = new RegExp(MICROCLOUD_PATTERN);
 // Control characters (C0, DEL, C1), bidi overrides and zero-width marks: they can disguise what a row says.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** Half of a UTF-16 surrogate pair without its other half: not a character at all. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export const recordKey = (record: Pick<CleanRecord, 'nodeId' | 'type' | 'port'>): string => `${record.nodeId}/${record.type}/${record.port}`;
 
@@ -41,7 +44,8 @@ export function shortType(value: unknown): string | null {
 /** One line of printable text, at most `max` characters (cut on a code point, never inside one). */
 export function cleanText(value: unknown, max: number): string {
   if (typeof value !== 'string' && typeof value !== 'number') return '';
-  const text = String(value).slice(0, max * 4).replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
+  // The first cut bounds the work; it may fall inside a surrogate pair, and a peer may send half of one itself.
+  const text = String(value).slice(0, max * 4).replace(INVISIBLE, ' ').replace(LONE_SURROGATE, ' ').replace(/\s+/g, ' ').trim();
   return [...text].slice(0, max).join('');
 }
 

@@ -49,7 +49,7 @@ export function readPage(payload: Buffer): Page | null {
 /** Reassembles the document (as `GET /peer/v1/services` would have answered) from all its pages. */
 export async function fetchPages(askPage: (page: number) => Promise<Buffer | null>): Promise<unknown> {
   const first = readPage((await askPage(0)) ?? Buffer.alloc(0));
-  if (!first?.h) throw new Error('it did not answer the records query');
+  if (!first?.h || first.p !== 0 || first.h.digest !== first.d) throw new Error('it did not answer the records query');
   const services = [...first.s];
   for (let index = 1; index < first.n; index++) {
     const page = readPage((await askPage(index)) ?? Buffer.alloc(0));

@@ -17,6 +17,8 @@ interface TrackedMember {
   notBefore: number;
   /** A fetch is scheduled for when `notBefore` comes. */
   waiting: boolean;
+  /** A fetch is on its way: no second one until it ends (it queues the member again if the digest moved on). */
+  fetching: boolean;
   failures: number;
   services: number;
   coordinate: SerfCoordinate | null;
@@ -89,7 +91,8 @@ export class SerfMembership {
     for (const tracked of this.members.values()) {
       if (tracked.member.status !== 'alive') continue;
       const theirs = (await client.getCoordinate(tracked.member.name).catch(() => null)) ?? tracked.coordinate;
-      tracked.rttMs = theirs ? estimateRttSeconds(own, theirs) * 1000 : null;
+      // A coordinate a peer serves itself may have other dimensions (another agent, or a lie): no estimate then.
+      tracked.rttMs = theirs && theirs.vec.length === own.vec.length ? Math.max(0, estimateRttSeconds(own, theirs) * 1000) : null;
       const nodeId = tracked.nodeId ?? `serf:${tracked.member.name}`;
       this.deps.cache.setNodeRtt(nodeId, tracked.rttMs === null ? null : { ms: tracked.rttMs, source: 'coordinates' });
     }
@@ -113,9 +116,16 @@ export class SerfMembership {
   }
 
   private track(member: SerfMember): TrackedMember {
-    const tracked: TrackedMember = { member, cloudy: null, nodeId: null, fetchedDigest: null, wantedDigest: null, notBefore: 0, waiting: false, failures: 0, services: 0, coordinate: null, rttMs: null };
+    const tracked: TrackedMember = {
+      member, cloudy: null, nodeId: null, fetchedDigest: null, wantedDigest: null, notBefore: 0, waiting: false, fetching: false, failures: 0, services: 0, coordinate: null, rttMs: null,
+    };
     this.members.set(member.name, tracked);
     return tracked;
+  }
+
+  /** Still listed and not failed or left: what a fetch learns about it may be used. */
+  private current(tracked: TrackedMember): boolean {
+    return this.members.get(tracked.member.name) === tracked && !GONE_STATUSES.has(tracked.member.status);
   }
 
   private forget(tracked: TrackedMember): void {
@@ -146,7 +156,7 @@ export class SerfMembership {
     while (this.inFlight < FETCH_CONCURRENCY && this.queue.length > 0) {
       const name = this.queue.shift()!;
       const tracked = this.members.get(name);
-      if (!tracked?.cloudy || tracked.fetchedDigest === tracked.wantedDigest) continue;
+      if (!tracked?.cloudy || tracked.fetching || !this.current(tracked) || tracked.fetchedDigest === tracked.wantedDigest) continue;
       const wait = tracked.notBefore - Date.now();
       if (wait > 0) {
         if (!tracked.waiting) {
@@ -159,9 +169,11 @@ export class SerfMembership {
         continue;
       }
       this.inFlight += 1;
+      tracked.fetching = true;
       void this.fetch(tracked).finally(() => {
         this.inFlight -= 1;
-        this.pump();
+        tracked.fetching = false;
+        this.enqueue(name);
       });
     }
   }
@@ -176,6 +188,7 @@ export class SerfMembership {
           throw new Error(`${httpsError.message}; over a Serf query: ${queryError.message}`);
         }),
       );
+      if (!this.current(tracked)) return;
       const document = parsePeerDocument(raw, member.addr);
       if (!document) throw new Error('its service list is not in the Cloudy peer format');
       if (tracked.nodeId && tracked.nodeId !== document.nodeId) this.deps.cache.nodeGone(tracked.nodeId);
@@ -185,17 +198,17 @@ export class SerfMembership {
       tracked.failures = 0;
       tracked.notBefore = Date.now() + MIN_FETCH_INTERVAL_MS;
       this.deps.cache.replaceNode('serf', document.nodeId, document.records);
-      // What the 2015 tag said about this node is superseded by its full list.
-      this.deps.cache.replaceNode('legacy', `serf:${member.name}`, []);
+      // What the 2015 tag said about this node (read before or after its node id was known) is superseded by its full list.
+      for (const nodeId of new Set([`serf:${member.name}`, document.nodeId])) this.deps.cache.replaceNode('legacy', nodeId, []);
       // The list may be newer than the gossiped tag; the next members pass brings the tag in line (or refetches).
       tracked.fetchedDigest = document.digest;
       if (tracked.wantedDigest === wanted) tracked.wantedDigest = document.digest;
     } catch (error) {
+      if (!this.current(tracked)) return;
       tracked.failures += 1;
       tracked.notBefore = Date.now() + Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** tracked.failures);
       this.deps.log(`serf: cannot fetch the services of ${member.name} (${member.addr}): ${(error as Error).message}`);
       if (tracked.fetchedDigest === null) this.readLegacy(tracked);
-      this.enqueue(member.name);
     }
   }
 }
