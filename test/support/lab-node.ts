@@ -26,11 +26,14 @@ export interface LabNode {
 const HEALTHY_WITHIN_MS = 90_000;
 
 /** The node is named after its host (etc/hostname under its root), so Serf and mDNS names differ between hosts. */
-export async function startLabNode(lab: Lab, host: LabHost, extraArgs: string[] = []): Promise<LabNode> {
+/** @param beforeStart runs once the root dir exists, before the node starts (e.g. an avahi-daemon that uses it). */
+export async function startLabNode(lab: Lab, host: LabHost, options: { extraArgs?: string[]; beforeStart?: (root: string) => Promise<void> } = {}): Promise<LabNode> {
+  const extraArgs = options.extraArgs ?? [];
   const root = await mkdtemp(path.join(tmpdir(), `cloudy-lab-${host.name}-`));
   await chmod(root, 0o755);
   mkdirSync(path.join(root, 'etc'), { recursive: true });
   await writeFile(path.join(root, 'etc/hostname'), `${host.name}\n`);
+  await options.beforeStart?.(root);
   const launch = () => lab.spawn(host, [process.execPath, '--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', host.address, ...extraArgs], { cwd: repoDir });
   const run = (...args: string[]) => lab.run(host, [process.execPath, '--import', 'tsx', path.join(repoDir, 'src/cli/cloudy.ts'), '--root', root, ...args], { timeoutMs: 60_000, env: { ...process.env } });
   const node: LabNode = {
