@@ -1,5 +1,6 @@
 // The other members of the Serf community: name, address, status, whether they run Cloudy, their services and round trip.
 import type { DiscoveryMember } from '../../shared/discovery-contract.ts';
+import { ColumnHeaders } from '../components/column-headers.tsx';
 import { formatRtt } from '../format.ts';
 import { type MessageKey, t } from '../i18n/i18n.ts';
 
@@ -22,15 +23,7 @@ export function MembersTable({ members }: { members: DiscoveryMember[] }) {
   };
   return (
     <table class="stack-table" data-testid="members-table">
-      <thead>
-        <tr>
-          {Object.values(columns).map((label) => (
-            <th key={label} scope="col">
-              {label}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <ColumnHeaders labels={Object.values(columns)} />
       <tbody>
         {members.map((member) => {
           const statusKey = STATUS_LABELS[member.status];

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 
 import type { Publication } from '../../shared/discovery-contract.ts';
 import { discoveryApi } from '../api/discovery-api.ts';
+import { ColumnHeaders } from '../components/column-headers.tsx';
 import { FormError } from '../components/form-messages.tsx';
 import { LoadStatus } from '../components/load-status.tsx';
 import { useApiData } from '../hooks/use-api-data.ts';
@@ -72,15 +73,7 @@ function PublicationsTable({ publications, admin, busy, onRemove }: Publications
   };
   return (
     <table class="stack-table" data-testid="publications-table">
-      <thead>
-        <tr>
-          {Object.values(columns).map((label) => (
-            <th key={label} scope="col">
-              {label}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <ColumnHeaders labels={Object.values(columns)} />
       <tbody>
         {publications.map((publication) => {
           const manual = publication.origin === 'manual';
