@@ -24,6 +24,15 @@ export interface CacheEntry {
   lastSource: RecordSource;
 }
 
+/** A match before it becomes a full record: what ranking needs, nothing more. */
+interface Candidate {
+  key: string;
+  entry: CacheEntry;
+  stale: boolean;
+  self: boolean;
+  rtt: Rtt | undefined;
+}
+
 export interface Rtt {
   ms: number;
   source: 'self' | 'coordinates' | 'probe';
@@ -142,12 +151,16 @@ export class RecordCache {
     yield* this.entries;
   }
 
+  /**
+   * Filters and ranks light candidates and builds full records only for the ones returned: with 10,000 cached,
+   * building every result first cost more than the search itself (bench/discovery.ts, section 1c).
+   */
   search(query: SearchOptions = {}): SearchResult {
     const type = query.type ? (shortType(query.type) ?? '\u0000') : null;
     const text = query.text?.trim().toLowerCase() || null;
     const typeCounts = new Map<string, number>();
     const nodes = new Set<string>();
-    const matches: ServiceRecord[] = [];
+    const matches: Candidate[] = [];
     for (const [key, entry] of this.entries) {
       const stale = isStale(entry);
       // Our own records are either published now or of no interest: the Publications list tells what was withdrawn.
@@ -156,11 +169,12 @@ export class RecordCache {
       typeCounts.set(entry.record.type, (typeCounts.get(entry.record.type) ?? 0) + 1);
       if (type && entry.record.type !== type) continue;
       if (!stale) nodes.add(entry.record.nodeId);
-      matches.push(this.view(key, entry, stale));
+      const self = entry.record.nodeId === this.selfNodeId;
+      matches.push({ key, entry, stale, self, rtt: this.rttOf(key, entry, stale, self) });
     }
     matches.sort(byReachability);
     return {
-      records: matches.slice(0, query.limit ?? DEFAULT_SEARCH_LIMIT),
+      records: matches.slice(0, query.limit ?? DEFAULT_SEARCH_LIMIT).map((candidate) => this.view(candidate)),
       types: [...typeCounts].map(([name, count]) => ({ type: name, count })).sort((a, b) => a.type.localeCompare(b.type)),
       total: matches.length,
       nodes: nodes.size,
@@ -179,10 +193,13 @@ export class RecordCache {
     return { services, nodes: nodes.size };
   }
 
-  private view(key: string, entry: CacheEntry, stale: boolean): ServiceRecord {
-    const self = entry.record.nodeId === this.selfNodeId;
-    // A stale record's round trip would describe a path that may no longer exist.
-    const rtt: Rtt | undefined = stale ? undefined : self ? { ms: 0, source: 'self' } : (this.probes.get(key) ?? this.nodeRtt.get(entry.record.nodeId));
+  /** A stale record's round trip would describe a path that may no longer exist. */
+  private rttOf(key: string, entry: CacheEntry, stale: boolean, self: boolean): Rtt | undefined {
+    if (stale) return undefined;
+    return self ? { ms: 0, source: 'self' } : (this.probes.get(key) ?? this.nodeRtt.get(entry.record.nodeId));
+  }
+
+  private view({ key, entry, stale, self, rtt }: Candidate): ServiceRecord {
     const present = SOURCE_ORDER.filter((source) => entry.sources.get(source)?.present);
     return {
       key,
@@ -253,7 +270,11 @@ export class RecordCache {
   }
 }
 
-export const isStale = (entry: CacheEntry): boolean => ![...entry.sources.values()].some((sighting) => sighting.present);
+/** A loop, not a spread: search calls it for every cached record. */
+export function isStale(entry: CacheEntry): boolean {
+  for (const sighting of entry.sources.values()) if (sighting.present) return false;
+  return true;
+}
 
 /** It was current until `now`: its 7 stale days (and its rank among stale records to evict) count from here. */
 function seenUntil(entry: CacheEntry, now: number): void {
@@ -274,12 +295,13 @@ function matchesText(record: CleanRecord, text: string): boolean {
   return [record.description, record.node, record.address, record.microcloud, record.type, ...Object.values(record.txt)].some((field) => field.toLowerCase().includes(text));
 }
 
-/** Best first: our own, then measured or estimated round trip, then live before stale, then by name. */
-function byReachability(a: ServiceRecord, b: ServiceRecord): number {
+/** Best first: live before stale, our own, then measured or estimated round trip, then by name. */
+function byReachability(a: Candidate, b: Candidate): number {
   if (a.stale !== b.stale) return a.stale ? 1 : -1;
   if (a.self !== b.self) return a.self ? -1 : 1;
-  const rttA = a.rttMs ?? Number.POSITIVE_INFINITY;
-  const rttB = b.rttMs ?? Number.POSITIVE_INFINITY;
+  const rttA = a.rtt?.ms ?? Number.POSITIVE_INFINITY;
+  const rttB = b.rtt?.ms ?? Number.POSITIVE_INFINITY;
   if (rttA !== rttB) return rttA - rttB;
-  return a.type.localeCompare(b.type) || a.node.localeCompare(b.node) || a.port - b.port;
+  const [x, y] = [a.entry.record, b.entry.record];
+  return x.type.localeCompare(y.type) || x.node.localeCompare(y.node) || x.port - y.port;
 }
