@@ -46,8 +46,10 @@ function validationFields(error: FastifyError): Record<string, string> {
   for (const issue of error.validation ?? []) {
     const missing = (issue.params as { missingProperty?: string }).missingProperty;
     const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
-    const key = missing ?? extra ?? issue.instancePath.split('/')[1] ?? 'request';
-    fields[key] ??= missing ? `${key} is required.` : extra ? `${key} is not expected here.` : `${key} ${issue.message ?? 'is not valid'}.`;
+    // A problem inside a field (an extra key of `txt`) belongs to that field, so the form shows it there.
+    const parent = issue.instancePath.split('/')[1];
+    const key = parent ?? missing ?? extra ?? 'request';
+    fields[key] ??= missing ? `${missing} is required${parent ? ` in ${parent}` : ''}.` : extra ? `${parent ? `${parent}: ` : ''}${extra} is not expected here.` : `${key} ${issue.message ?? 'is not valid'}.`;
   }
   return fields;
 }

@@ -60,7 +60,8 @@ export const PublishRequest = Type.Object(
     // Manual records are TCP, as every 2015 avahi-ps record was.
     type: Type.String({ pattern: `^_?[a-z0-9][a-z0-9-]{0,31}(\\._tcp)?$`, maxLength: 40 }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
-    txt: Type.Record(Type.String({ pattern: TXT_KEY_PATTERN }), Type.String({ maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), { maxProperties: 16 }),
+    // additionalProperties: a Record with a key pattern otherwise lets other keys through unchecked.
+    txt: Type.Record(Type.String({ pattern: TXT_KEY_PATTERN }), Type.String({ maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), { maxProperties: 16, additionalProperties: false }),
   },
   { additionalProperties: false },
 );

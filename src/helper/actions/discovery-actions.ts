@@ -45,7 +45,7 @@ const AvahiAdvert = Type.Object(
     type: Type.String({ pattern: SERVICE_TYPE_PATTERN }),
     protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
-    txt: Type.Record(Type.String({ pattern: TXT_KEY_PATTERN }), Type.String({ maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), { maxProperties: 16 }),
+    txt: Type.Record(Type.String({ pattern: TXT_KEY_PATTERN }), Type.String({ maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]*$' }), { maxProperties: 16, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
