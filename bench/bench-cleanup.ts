@@ -27,3 +27,21 @@ export function killIfAlive(pid: number | null | undefined, signal: NodeJS.Signa
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
+
+/** Runs a bench's main: cleans up on success, failure, Ctrl-C and SIGTERM alike. */
+export async function runBench(main: () => Promise<void>): Promise<void> {
+  const interrupted = (signal: NodeJS.Signals) => () => {
+    console.error(`bench: ${signal}: cleaning up`);
+    void cleanupAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted('SIGINT'));
+  process.once('SIGTERM', interrupted('SIGTERM'));
+  try {
+    await main();
+  } catch (error) {
+    console.error(`bench failed: ${(error as Error).stack ?? error}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanupAll();
+  }
+}

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { cleanupAll, onCleanup } from './bench-cleanup.ts';
+import { onCleanup, runBench } from './bench-cleanup.ts';
 import { startBenchLab } from './discovery-lab.ts';
 import { mdnsSection, memorySection, serfSection } from './discovery-lab-report.ts';
-import { progress } from './discovery-measure.ts';
 import { measureMdns } from './discovery-mdns.ts';
 import { measureIdleMemory } from './discovery-memory.ts';
 import { measureSearch } from './discovery-search.ts';
@@ -37,18 +36,4 @@ async function main(): Promise<void> {
   console.log(sections.map(formatSection).join('\n\n'));
 }
 
-const interrupted = (signal: NodeJS.Signals) => () => {
-  progress(`${signal}: cleaning up`);
-  void cleanupAll().finally(() => process.exit(130));
-};
-process.once('SIGINT', interrupted('SIGINT'));
-process.once('SIGTERM', interrupted('SIGTERM'));
-
-try {
-  await main();
-} catch (error) {
-  console.error(`bench failed: ${(error as Error).stack ?? error}`);
-  process.exitCode = 1;
-} finally {
-  await cleanupAll();
-}
+await runBench(main);

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { repoDir } from '../test/support/cloudy-node.ts';
 import { PanelSession } from '../test/support/panel-session.ts';
-import { cleanupAll, onCleanup } from './bench-cleanup.ts';
+import { onCleanup, runBench } from './bench-cleanup.ts';
 import { loadShape, measureLoad, type LoadFigures } from './http-load.ts';
 import { measurePanelLoad, type PanelLoad } from './panel-load.ts';
 import { formatSection, kb, mb, median, ms, perSecond, ratio, type Section } from './report-table.ts';
@@ -160,18 +160,4 @@ async function main(): Promise<void> {
   console.log(sections.map(formatSection).join('\n\n'));
 }
 
-const interrupted = (signal: NodeJS.Signals) => () => {
-  progress(`${signal}: cleaning up`);
-  void cleanupAll().finally(() => process.exit(130));
-};
-process.once('SIGINT', interrupted('SIGINT'));
-process.once('SIGTERM', interrupted('SIGTERM'));
-
-try {
-  await main();
-} catch (error) {
-  console.error(`bench failed: ${(error as Error).stack ?? error}`);
-  process.exitCode = 1;
-} finally {
-  await cleanupAll();
-}
+await runBench(main);

@@ -19,6 +19,16 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
 export const newPanelContext = (browser: Browser, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
   browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: 'en-US' });
 
+/** Records the page's uncaught errors and dismisses (and records) every dialog: tests assert both stay empty. */
+export function watchPage(page: Page, pageErrors: string[], dialogs: string[]): Page {
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return page;
+}
+
 export const byTestId = (page: Page, testId: string): Locator => page.locator(`[data-testid="${testId}"]`);
 
 /** Waits until the element with this test id is visible and returns it. */

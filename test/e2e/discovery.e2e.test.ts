@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import type { PanelSession } from '../support/panel-session.ts';
 import { freeSerfPort, type SerfAgent, startSerfAgent } from '../support/serf-agent.ts';
-import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible } from './browser-harness.ts';
+import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
 import { expectAccessible, expectNoOverflow, HOSTILE_NAME, HOSTILE_TAG, IMG_ATTACK, logIn, PHONE, type RowData, rows, SCRIPT_ATTACK, waitForRows } from './discovery-steps.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -48,12 +48,7 @@ describe('publish and discover end to end', { timeout: 600_000 }, () => {
     ({ node, session } = await startNodeWithAdmin());
     browser = await launchChromium();
     context = await newPanelContext(browser);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    page = watchPage(await context.newPage(), pageErrors, dialogs);
   });
 
   after(async () => {
@@ -273,8 +268,7 @@ describe('publish and discover end to end', { timeout: 600_000 }, () => {
   step('9. a user (not administrator) sees everything but no controls that change anything', 60_000, async () => {
     assert.equal((await session.request('POST', '/api/users', { username: 'viewer', password: 'viewer password', role: 'user' })).status, 201);
     const viewerContext = await newPanelContext(browser);
-    const viewer = await viewerContext.newPage();
-    viewer.on('pageerror', (error) => pageErrors.push(error.message));
+    const viewer = watchPage(await viewerContext.newPage(), pageErrors, dialogs);
     await logIn(viewer, node.baseUrl, 'viewer', 'viewer password');
     await viewer.goto(`${node.baseUrl}/#/discovery`);
     await visible(viewer, 'publications-table');

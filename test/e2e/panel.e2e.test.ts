@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { syncthingManifest } from '../../src/modules/syncthing/manifest.ts';
 import { freePort, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { dpkgInstalled } from '../support/module-lifecycle.ts';
-import { byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible } from './browser-harness.ts';
+import { byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
 import { clickModuleAction, configValues, expectConfigRefused, fillConfig, reloadModulePage, runModuleAction, waitForOperationEnd } from './module-page-steps.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -53,12 +53,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     node = await startCloudyNode();
     browser = await launchChromium();
     context = await newPanelContext(browser);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    page = watchPage(await context.newPage(), pageErrors, dialogs);
   });
 
   after(async () => {

@@ -6,6 +6,7 @@ import type { HelperClient } from '../helper-client.ts';
 import type { DiscoveryStore } from './discovery-store.ts';
 import { type CommunityEndpoint, communityEndpoint, defaultSettings, type DiscoveryStartOptions, validateSettingsUpdate } from './discovery-settings.ts';
 import { type OwnService, evaluatePublications, type PublicationSources } from './local-publications.ts';
+import { IntervalTimers } from './interval-timers.ts';
 import { MdnsDiscovery } from './mdns/mdns-discovery.ts';
 import { fetchPeerServices } from './peer-client.ts';
 import { PEER_PROTOCOL, type PeerDocument, servicesDigest } from './peer-document.ts';
@@ -44,7 +45,7 @@ export class DiscoveryService {
   private published: OwnService[] = [];
   private document: PeerDocument | null = null;
   private readonly dirty = new Set<string>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: IntervalTimers;
   private changeTimer: NodeJS.Timeout | undefined;
   private evaluating: Promise<void> | null = null;
 
@@ -52,6 +53,7 @@ export class DiscoveryService {
     this.nodeId = deps.store.nodeId();
     this.settings = deps.store.settings() ?? defaultSettings(deps.start);
     this.cache = new RecordCache(this.nodeId);
+    this.timers = new IntervalTimers((line) => deps.log(`discovery: ${line}`));
     deps.store.loadCache(this.cache);
     this.cache.onChange((keys) => this.changed(keys));
     const onBackendChange = () => this.announce();
@@ -62,14 +64,9 @@ export class DiscoveryService {
   /** Starts both backends in the background: a slow apt install of serf must not hold up the panel. */
   async start(): Promise<void> {
     await this.applySettings();
-    const every = (ms: number, work: () => unknown) => {
-      const timer = setInterval(work, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(HEALTH_INTERVAL_MS, () => void this.evaluate());
-    every(PERSIST_INTERVAL_MS, () => this.persist());
-    every(3_600_000, () => this.cache.prune());
+    this.timers.every(HEALTH_INTERVAL_MS, () => this.evaluate());
+    this.timers.every(PERSIST_INTERVAL_MS, () => this.persist());
+    this.timers.every(3_600_000, () => this.cache.prune());
     this.deps.events.subscribe((event) => {
       if (event.type === 'module') void this.evaluate();
     });
@@ -77,7 +74,7 @@ export class DiscoveryService {
 
   /** cloudyd is exiting: the helper keeps the agent, our records stay on disk. */
   async close(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
+    this.timers.clear();
     this.persist();
     this.serf.detach();
     await this.mdns.stop();

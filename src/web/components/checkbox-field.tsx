@@ -1,6 +1,6 @@
 // A checkbox with its label beside it, its help text and the server's message for it.
 import type { ApiError } from '../api/http-client.ts';
-import { FieldError, fieldErrorId } from './form-messages.tsx';
+import { FieldDescription, fieldAria } from './field-description.tsx';
 
 interface CheckboxFieldProps {
   /** The API's field name: keys the server's per-field message. */
@@ -14,9 +14,6 @@ interface CheckboxFieldProps {
 }
 
 export function CheckboxField({ name, id, label, checked, onChange, error, help }: CheckboxFieldProps) {
-  const helpId = `${id}-help`;
-  const hasError = error?.fields[name] !== undefined;
-  const describedBy = [help === undefined ? '' : helpId, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
   return (
     <div class="field field-checkbox">
       <input
@@ -24,18 +21,12 @@ export function CheckboxField({ name, id, label, checked, onChange, error, help 
         name={name}
         type="checkbox"
         checked={checked}
-        aria-invalid={hasError}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
+        {...fieldAria({ name, id, error, help })}
         onChange={(event) => onChange(event.currentTarget.checked)}
         data-testid={id}
       />
       <label for={id}>{label}</label>
-      {help === undefined ? null : (
-        <p class="help" id={helpId}>
-          {help}
-        </p>
-      )}
-      <FieldError error={error} name={name} />
+      <FieldDescription name={name} id={id} error={error} help={help} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // A labelled multi-line input with its help text and the server's message for it.
 import type { ApiError } from '../api/http-client.ts';
-import { FieldError, fieldErrorId } from './form-messages.tsx';
+import { FieldDescription, fieldAria } from './field-description.tsx';
 
 interface TextAreaFieldProps {
   /** The API's field name: keys the server's per-field message. */
@@ -16,9 +16,6 @@ interface TextAreaFieldProps {
 }
 
 export function TextAreaField({ name, id, label, value, onInput, error, help, placeholder, rows = 3 }: TextAreaFieldProps) {
-  const helpId = `${id}-help`;
-  const hasError = error?.fields[name] !== undefined;
-  const describedBy = [help === undefined ? '' : helpId, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -30,17 +27,11 @@ export function TextAreaField({ name, id, label, value, onInput, error, help, pl
         placeholder={placeholder}
         autocapitalize="off"
         spellcheck={false}
-        aria-invalid={hasError}
-        aria-describedby={describedBy === '' ? undefined : describedBy}
+        {...fieldAria({ name, id, error, help })}
         onInput={(event) => onInput(event.currentTarget.value)}
         data-testid={id}
       />
-      {help === undefined ? null : (
-        <p class="help" id={helpId}>
-          {help}
-        </p>
-      )}
-      <FieldError error={error} name={name} />
+      <FieldDescription name={name} id={id} error={error} help={help} />
     </div>
   );
 }

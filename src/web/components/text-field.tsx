@@ -1,6 +1,6 @@
 // A labelled text input with its help text and the server's message for it.
 import type { ApiError } from '../api/http-client.ts';
-import { FieldError, fieldErrorId } from './form-messages.tsx';
+import { FieldDescription, fieldAria } from './field-description.tsx';
 
 interface TextFieldProps {
   /** The API's field name: keys the server's per-field message. */
@@ -19,9 +19,6 @@ interface TextFieldProps {
 }
 
 export function TextField({ name, id, label, value, onInput, error, type = 'text', autoComplete, help, placeholder, inputMode }: TextFieldProps) {
-  const helpId = `${id}-help`;
-  const hasError = error?.fields[name] !== undefined;
-  const describedBy = [help === undefined ? '' : helpId, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
   // Preact types <input> per `type`, so the shared attributes go to one of two literal-typed elements.
   const inputProps = {
     id,
@@ -32,8 +29,7 @@ export function TextField({ name, id, label, value, onInput, error, type = 'text
     inputMode,
     autocapitalize: 'off' as const,
     spellcheck: false,
-    'aria-invalid': hasError,
-    'aria-describedby': describedBy === '' ? undefined : describedBy,
+    ...fieldAria({ name, id, error, help }),
     'data-testid': id,
     onInput: (event: Event) => onInput((event.currentTarget as HTMLInputElement).value),
   };
@@ -41,12 +37,7 @@ export function TextField({ name, id, label, value, onInput, error, type = 'text
     <div class="field">
       <label for={id}>{label}</label>
       {type === 'password' ? <input type="password" {...inputProps} /> : <input type="text" {...inputProps} />}
-      {help === undefined ? null : (
-        <p class="help" id={helpId}>
-          {help}
-        </p>
-      )}
-      <FieldError error={error} name={name} />
+      <FieldDescription name={name} id={id} error={error} help={help} />
     </div>
   );
 }

@@ -5,7 +5,8 @@ import type { DiscoverySettings, DiscoverySettingsUpdate } from '../../shared/di
 import { discoveryApi } from '../api/discovery-api.ts';
 import { ApiError } from '../api/http-client.ts';
 import { CheckboxField } from '../components/checkbox-field.tsx';
-import { FieldError, fieldErrorId, FormError, SuccessMessage } from '../components/form-messages.tsx';
+import { FieldDescription, fieldAria } from '../components/field-description.tsx';
+import { FormError, SuccessMessage } from '../components/form-messages.tsx';
 import { TextAreaField } from '../components/text-area-field.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { useSubmission } from '../hooks/use-submission.ts';
@@ -56,7 +57,6 @@ export function DiscoverySettingsForm({ onSaved }: { onSaved: () => void }) {
       onSaved();
     });
   };
-  const profileInvalid = error?.fields.serfProfile !== undefined;
   return (
     <form class="card" onSubmit={onSubmit} noValidate aria-labelledby="discovery-settings-title" data-testid="discovery-settings-form">
       <h2 id="discovery-settings-title">{t('discoverySettings.title')}</h2>
@@ -77,8 +77,7 @@ export function DiscoverySettingsForm({ onSaved }: { onSaved: () => void }) {
           id="settings-serfProfile"
           name="serfProfile"
           value={values.serfProfile}
-          aria-invalid={profileInvalid}
-          aria-describedby={profileInvalid ? fieldErrorId('serfProfile') : undefined}
+          {...fieldAria({ name: 'serfProfile', id: 'settings-serfProfile', error })}
           onChange={(event) => set('serfProfile')(event.currentTarget.value as SerfProfile)}
           data-testid="settings-serfProfile"
         >
@@ -88,7 +87,7 @@ export function DiscoverySettingsForm({ onSaved }: { onSaved: () => void }) {
             </option>
           ))}
         </select>
-        <FieldError error={error} name="serfProfile" />
+        <FieldDescription name="serfProfile" id="settings-serfProfile" error={error} />
       </div>
       <CheckboxField name="mdns" id="settings-mdns" label={t('discoverySettings.mdns')} help={t('discoverySettings.mdnsHelp')} checked={values.mdns} onChange={set('mdns')} error={error} />
       <CheckboxField name="legacyTag" id="settings-legacyTag" label={t('discoverySettings.legacyTag')} help={t('discoverySettings.legacyTagHelp')} checked={values.legacyTag} onChange={set('legacyTag')} error={error} />

@@ -1,6 +1,6 @@
 // One input of a module's configuration form, chosen by the field's type, with label, help and error.
 import type { ApiError } from '../api/http-client.ts';
-import { FieldError, fieldErrorId } from '../components/form-messages.tsx';
+import { FieldDescription, fieldAria } from '../components/field-description.tsx';
 import type { ConfigFieldSpec } from './config-schema.ts';
 
 interface ConfigFieldProps {
@@ -12,16 +12,13 @@ interface ConfigFieldProps {
 
 export function ConfigField({ field, value, error, onChange }: ConfigFieldProps) {
   const id = `config-field-${field.name}`;
-  const helpId = `${id}-help`;
-  const hasError = error?.fields[field.name] !== undefined;
-  const describedBy = [field.description === null ? '' : helpId, hasError ? fieldErrorId(field.name) : ''].filter(Boolean).join(' ');
+  const help = field.description ?? undefined;
   const common = {
     id,
     name: field.name,
     'data-testid': id,
-    'aria-invalid': hasError,
     'aria-required': field.required,
-    'aria-describedby': describedBy === '' ? undefined : describedBy,
+    ...fieldAria({ name: field.name, id, error, help }),
   };
   const label = <label for={id}>{field.title}</label>;
   let input;
@@ -56,12 +53,7 @@ export function ConfigField({ field, value, error, onChange }: ConfigFieldProps)
   return (
     <div class={field.kind === 'boolean' ? 'field field-checkbox' : 'field'}>
       {field.kind === 'boolean' ? [input, label] : [label, input]}
-      {field.description === null ? null : (
-        <p class="help" id={helpId}>
-          {field.description}
-        </p>
-      )}
-      <FieldError error={error} name={field.name} />
+      <FieldDescription name={field.name} id={id} error={error} help={help} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Network-wide discovery over Serf: our digest and legacy tags out, peers' lists in, change announcements as user events.
 import type { BackendState } from '../../../shared/discovery-contract.ts';
 import type { HelperClient } from '../../helper-client.ts';
+import { IntervalTimers } from '../interval-timers.ts';
 import type { PeerDocument } from '../peer-document.ts';
 import type { RecordCache } from '../record-cache.ts';
 import { formatCloudyTags, LEGACY_TAG } from './cloudy-tags.ts';
@@ -37,7 +38,7 @@ export class SerfBackend {
   private publication: SerfPublication | null = null;
   private nodeName = '';
   private encrypted = false;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers: IntervalTimers;
   private pages: { digest: string; pages: Buffer[] } | null = null;
 
   constructor(
@@ -47,6 +48,7 @@ export class SerfBackend {
     private readonly log: (line: string) => void,
     onChange: () => void,
   ) {
+    this.timers = new IntervalTimers((line) => log(`serf: ${line}`));
     this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, queryPage: (member, page) => this.queryPage(member, page), log });
     this.agent = new SerfAgent(helper, (client) => this.attach(client), onChange);
   }
@@ -101,13 +103,8 @@ export class SerfBackend {
     });
     if (this.publication) await this.pushTags(client);
     await this.membership.sync(client);
-    const every = (ms: number, work: () => Promise<void>) => {
-      const timer = setInterval(() => void work().catch((error: Error) => this.log(`serf: ${error.message}`)), ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(SYNC_INTERVAL_MS, () => this.membership.sync(client));
-    every(RTT_INTERVAL_MS, () => this.membership.refreshRtt(client));
+    this.timers.every(SYNC_INTERVAL_MS, () => this.membership.sync(client));
+    this.timers.every(RTT_INTERVAL_MS, () => this.membership.refreshRtt(client));
     void this.membership.refreshRtt(client).catch(() => undefined);
     client.onClose(() => this.clearTimers());
   }
@@ -141,7 +138,6 @@ export class SerfBackend {
   }
 
   private clearTimers(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.timers.clear();
   }
 }
