@@ -2,9 +2,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import type { ModuleDetail, ModuleSummary, NodeInfo, Operation, OperationAccepted } from '../shared/api-contract.ts';
+import type { ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { launchNode } from './node-launcher.ts';
+import { followOperation } from './operation-follow.ts';
+import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
 import { PanelClient, PanelRequestError } from './panel-client.ts';
 
 const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
@@ -19,7 +21,17 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   unpublish TYPE PORT
   search [TYPE] [--all] [--limit N]                              services of the whole community
   discovery status|settings                                      members, backends, agent state
-  discovery configure KEY=VALUE...                               e.g. joinAddresses=10.1.2.3,10.1.2.4`;
+  discovery configure KEY=VALUE...                               e.g. joinAddresses=10.1.2.3,10.1.2.4
+  vpn-server network create NAME --subnet CIDR [--mode router|switch]
+  vpn-server network list
+  vpn-server token create NETWORK [--uses N] [--expires 1h]      prints the token and the URL members join with
+  vpn-server members NETWORK
+  vpn-server revoke NETWORK MEMBER
+  vpn-server audit NETWORK
+  vpn-server legacy NETWORK on|off                               2015 getinconf-client enrolment
+  vpn join URL TOKEN                                             waits until the first peer answers
+  vpn status
+  vpn leave`;
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,6 +46,10 @@ const { values: flags, positionals } = parseArgs({
     'serf-rpc-port': { type: 'string' },
     all: { type: 'boolean', default: false },
     limit: { type: 'string' },
+    subnet: { type: 'string' },
+    mode: { type: 'string' },
+    uses: { type: 'string' },
+    expires: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -48,28 +64,8 @@ function describeModule(module: ModuleSummary): string {
   return `${module.id.padEnd(14)} ${state.padEnd(20)} ${module.title}`;
 }
 
-/** Subscribes before acting so no progress event is missed, then reports until the operation settles. */
 async function runOperation(client: PanelClient, moduleId: string, verb: string): Promise<void> {
-  let operationId: string | undefined;
-  let final: Operation | undefined;
-  const settled = (operation: Operation) => operation.state === 'completed' || operation.state === 'failed';
-  const following = client.followEvents((type, data) => {
-    if (type !== 'operation') return false;
-    const operation = data as Operation;
-    if (operation.id !== operationId) return false;
-    if (!flags.json) process.stderr.write(`\r${String(Math.round(operation.progress)).padStart(3)}% ${operation.message.slice(0, 70).padEnd(70)}`);
-    if (settled(operation)) final = operation;
-    return final !== undefined;
-  });
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  ({ operationId } = await client.request<OperationAccepted>('POST', `/api/modules/${moduleId}/${verb}`));
-  const current = await client.request<Operation>('GET', `/api/operations/${operationId}`);
-  if (settled(current)) final = current;
-  else await following;
-  final ??= await client.request<Operation>('GET', `/api/operations/${operationId}`);
-  if (!flags.json) process.stderr.write('\n');
-  print(final.state === 'completed' ? `${verb}: done` : `${verb} failed: ${final.error}`, final);
-  if (final.state !== 'completed') process.exitCode = 1;
+  await followOperation(client, { path: `/api/modules/${moduleId}/${verb}` }, verb, { json: flags.json!, print });
 }
 
 async function moduleCommand(client: PanelClient, [verb, id, ...rest]: string[]): Promise<void> {
@@ -120,6 +116,8 @@ async function main(): Promise<void> {
   if (command === 'unpublish') return unpublishCommand(client, rest, print);
   if (command === 'search') return searchCommand(client, rest, { all: flags.all!, limit: flags.limit }, print);
   if (command === 'discovery') return discoveryCommand(client, rest, print);
+  if (command === 'vpn-server') return vpnServerCommand(client, rest, { subnet: flags.subnet, mode: flags.mode, uses: flags.uses, expires: flags.expires }, print);
+  if (command === 'vpn') return vpnCommand(client, rest, { json: flags.json!, print });
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 

@@ -18,6 +18,7 @@ import { registerNodeRoutes } from './routes/node-routes.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { registerSessionRoutes, type SessionRouteDeps } from './routes/session-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
+import { registerVpnRoutes, type VpnRouteDeps } from './routes/vpn-routes.ts';
 import { registerWebUiProxy } from './routes/web-ui-proxy.ts';
 import { registerWebAssets, type WebAssets } from './web-assets.ts';
 
@@ -32,6 +33,7 @@ export interface AppDeps {
   helper: HelperClient;
   modules: ModuleService;
   discovery: DiscoveryRouteDeps;
+  vpn: VpnRouteDeps;
   operations: OperationStore;
   events: EventBus;
   setupCode: SessionRouteDeps['setupCode'];
@@ -91,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUserRoutes(app, deps.accounts);
   registerModuleRoutes(app, deps.modules);
   registerDiscoveryRoutes(app, deps.discovery);
+  registerVpnRoutes(app, deps.vpn);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -61,6 +61,64 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (type, port)
    );`,
+  `CREATE TABLE vpn_networks (
+     name TEXT PRIMARY KEY,
+     subnet TEXT NOT NULL,
+     mode TEXT NOT NULL CHECK (mode IN ('router', 'switch')),
+     join_policy TEXT NOT NULL DEFAULT 'token',
+     legacy_enabled INTEGER NOT NULL DEFAULT 0,
+     legacy_key TEXT NOT NULL,
+     version INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE vpn_members (
+     network TEXT NOT NULL REFERENCES vpn_networks(name) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     address TEXT NOT NULL,
+     endpoint_host TEXT,
+     endpoint_port INTEGER,
+     seen_from TEXT NOT NULL,
+     secret_hash TEXT NOT NULL,
+     invited_by TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('active', 'revoked', 'left')),
+     joined_at TEXT NOT NULL,
+     last_seen TEXT,
+     PRIMARY KEY (network, name),
+     UNIQUE (network, address)
+   );
+   CREATE TABLE vpn_tokens (
+     id TEXT PRIMARY KEY,
+     network TEXT NOT NULL REFERENCES vpn_networks(name) ON DELETE CASCADE,
+     secret_hash TEXT NOT NULL,
+     uses INTEGER NOT NULL,
+     used INTEGER NOT NULL DEFAULT 0,
+     expires_at INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     revoked INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE vpn_audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     network TEXT NOT NULL,
+     time TEXT NOT NULL,
+     event TEXT NOT NULL,
+     member TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE TABLE vpn_memberships (
+     network TEXT PRIMARY KEY,
+     server_url TEXT NOT NULL,
+     server_pin TEXT NOT NULL,
+     local INTEGER NOT NULL DEFAULT 0,
+     name TEXT,
+     member_secret TEXT,
+     state TEXT NOT NULL,
+     state_json TEXT,
+     port INTEGER NOT NULL,
+     joined_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 export function openDatabase(file: string): Db {

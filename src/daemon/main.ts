@@ -28,6 +28,11 @@ import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
 import { generateSetupCode } from './setup-code.ts';
 import { nodeHostname } from './system-facts.ts';
 import { loadWebAssets } from './web-assets.ts';
+import { certificateSha256 } from './vpn/join-token.ts';
+import { MembershipStore } from './vpn/membership-store.ts';
+import { VpnMember } from './vpn/vpn-member.ts';
+import { VpnServer } from './vpn/vpn-server.ts';
+import { VpnServerStore } from './vpn/vpn-server-store.ts';
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
@@ -116,6 +121,22 @@ async function main(): Promise<void> {
     log: (line) => console.log(`cloudyd: ${line}`),
   });
 
+  const vpnServer = new VpnServer({
+    store: new VpnServerStore(db),
+    certificatePin: certificateSha256(tls.cert),
+    publicBase: () => `https://${discovery.status().communityAddress || '127.0.0.1'}:${httpsPort}`,
+  });
+  const vpnMember = new VpnMember({
+    helper,
+    store: new MembershipStore(db),
+    server: vpnServer,
+    operations,
+    events,
+    nodeName: async () => hostLabel(await nodeHostname(layout.root)),
+    communityAddress: () => discovery.status().communityAddress || null,
+    log: (line) => console.log(`cloudyd: ${line}`),
+  });
+
   const cliToken = randomBytes(32).toString('base64url');
   writeFileSync(`${layout.cliTokenFile}.tmp`, cliToken, { mode: 0o600 });
   if (account) handOver(account, [`${layout.cliTokenFile}.tmp`]);
@@ -139,6 +160,7 @@ async function main(): Promise<void> {
     helper,
     modules,
     discovery: { discovery, probe: new ReachabilityProbe(discovery.cache), consume: new ConsumeActions(modules, discovery.cache) },
+    vpn: { server: vpnServer, member: vpnMember },
     operations,
     events,
     https: tls,
@@ -160,15 +182,18 @@ async function main(): Promise<void> {
   }
   await modules.restoreEnabled();
   await discovery.start();
+  await vpnMember.restore();
   helper.onReconnect = () => {
-    console.log('cloudyd: the helper came back; starting the modules that were running');
+    console.log('cloudyd: the helper came back; starting the modules and networks that were running');
     void modules.restoreEnabled();
+    void vpnMember.restore();
   };
   // A heartbeat notices a restarted helper within seconds, not at the next panel request.
   setInterval(() => void helper.call('helper.ping').catch(() => undefined), 5000).unref();
 
   const shutdown = async () => {
     redirect.close();
+    vpnMember.close();
     await discovery.close();
     await app.close();
     helper.close();

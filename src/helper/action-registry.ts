@@ -63,6 +63,6 @@ export class ActionRegistry {
 }
 
 /** Prefixes of the helper's own (non-module) actions. */
-export const HELPER_AREAS = new Set(['helper', 'node', 'packages', 'daemons', 'discovery']);
+export const HELPER_AREAS = new Set(['helper', 'node', 'packages', 'daemons', 'discovery', 'vpn']);
 
 export type { ActionContext };

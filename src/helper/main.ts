@@ -13,6 +13,7 @@ import { createDaemonActions } from './actions/daemon-actions.ts';
 import { AVAHI_SERVICES_DIR, createDiscoveryActions, SERF_HOME } from './actions/discovery-actions.ts';
 import { nodeActions } from './actions/node-actions.ts';
 import { packageActions } from './actions/package-actions.ts';
+import { createVpnActions, TINC_DIR } from './actions/vpn-actions.ts';
 import { AuditLog } from './audit-log.ts';
 import { HelperServer } from './helper-server.ts';
 import { EmbeddedSupervisor } from './supervisor.ts';
@@ -32,8 +33,8 @@ mkdirSync(path.dirname(layout.logDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.logDir, { recursive: true, mode: 0o750 });
 
 const declaredPaths = moduleManifests.flatMap((manifest) => Object.values(manifest.paths).map((declared) => resolveDeclaredPath(layout.root, declared)));
-const discoveryPaths = [SERF_HOME, AVAHI_SERVICES_DIR].map((declared) => resolveDeclaredPath(layout.root, declared));
-const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...discoveryPaths, ...declaredPaths]);
+const areaPaths = [SERF_HOME, AVAHI_SERVICES_DIR, TINC_DIR].map((declared) => resolveDeclaredPath(layout.root, declared));
+const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...areaPaths, ...declaredPaths]);
 const account = await door.ensureSystemUser(CLOUDY_ACCOUNT, layout.dataDir);
 mkdirSync(path.dirname(layout.dataDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.dataDir, { recursive: true, mode: 0o750 });
@@ -43,7 +44,7 @@ const supervisor = new EmbeddedSupervisor(path.join(layout.runDir, 'supervisor')
 const reaped = supervisor.reapOrphans();
 if (reaped.length > 0) console.log(`cloudy-helper: stopped daemons left by a previous helper: ${reaped.join(', ')}`);
 
-const actions = [...nodeActions, ...packageActions, ...createDaemonActions(supervisor), ...createDiscoveryActions(supervisor), ...modulePrivilegedActions] as PrivilegedAction[];
+const actions = [...nodeActions, ...packageActions, ...createDaemonActions(supervisor), ...createDiscoveryActions(supervisor), ...createVpnActions(supervisor), ...modulePrivilegedActions] as PrivilegedAction[];
 const registry = new ActionRegistry(moduleManifests, actions);
 const server = new HelperServer({
   socketPath: layout.helperSocket,

@@ -36,6 +36,8 @@ export interface SupervisorLogLine {
 export interface Supervisor {
   start(daemon: SupervisedDaemon): Promise<DaemonStatus>;
   stop(id: string): Promise<void>;
+  /** Sends a signal to the daemon's main process (e.g. SIGHUP to reload); false when it is not running. */
+  signal(id: string, signal: NodeJS.Signals): boolean;
   status(id: string): DaemonStatus;
   logs(id: string, limit: number): SupervisorLogLine[];
   stopAll(): Promise<void>;
@@ -123,6 +125,17 @@ export class EmbeddedSupervisor implements Supervisor {
       clearTimeout(timer);
     }
     entry.state = 'stopped';
+  }
+
+  signal(id: string, signal: NodeJS.Signals): boolean {
+    const pid = this.entries.get(id)?.child?.pid;
+    if (!pid) return false;
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   status(id: string): DaemonStatus {

@@ -173,7 +173,8 @@ export type LogLine = Static<typeof LogLine>;
 export type PanelEvent =
   | { type: 'operation'; operation: Operation }
   | { type: 'module'; module: string; state: ModuleState }
-  | { type: 'discovery'; visible: { services: number; nodes: number } };
+  | { type: 'discovery'; visible: { services: number; nodes: number } }
+  | { type: 'vpn'; network: string };
 
 export const ModuleIdParams = Type.Object({ id: Type.String({ pattern: MODULE_ID_PATTERN }) });
 export const OperationIdParams = Type.Object({ id: Type.String({ pattern: '^[a-zA-Z0-9-]{1,64}$' }) });

@@ -21,7 +21,8 @@ export function registerOperationRoutes(app: FastifyInstance, deps: { operations
     stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     stream.write('retry: 2000\n\n');
     const unsubscribe = deps.events.subscribe((event) => {
-      const data = event.type === 'operation' ? event.operation : event.type === 'module' ? { module: event.module, state: event.state } : { visible: event.visible };
+      const data =
+        event.type === 'operation' ? event.operation : event.type === 'module' ? { module: event.module, state: event.state } : event.type === 'vpn' ? { network: event.network } : { visible: event.visible };
       stream.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
     });
     const keepalive = setInterval(() => stream.write(': keepalive\n\n'), KEEPALIVE_MS);

@@ -1,0 +1,110 @@
+// A VPN server and four members, each a full node in its own network namespace: members join with tokens, ping
+// each other over tinc, a late member is reachable without restarts, a dead member cuts no one off, a revoked one is cut off.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import type { MemberView, TokenCreated, VpnStatus } from '../../src/shared/vpn-contract.ts';
+import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode } from '../support/lab-node.ts';
+import { createLab, type Lab } from '../support/netns-lab.ts';
+
+const overlayAddress = (status: VpnStatus) => status.address!.split('/')[0]!;
+
+describe('overlay network across five lab hosts', { timeout: 900_000, skip: process.getuid?.() !== 0 && 'needs root for network namespaces' }, () => {
+  let lab: Lab;
+  let server: LabNode;
+  let members: LabNode[] = [];
+  const addresses = new Map<LabNode, string>();
+  let usedToken: TokenCreated;
+
+  const pings = async (from: LabNode, to: string) => (await lab.run(from.host, ['ping', '-n', '-q', '-c', '1', '-W', '1', to], { timeoutMs: 5000 })).code === 0;
+  const joinWith = async (node: LabNode, token: TokenCreated) => {
+    const started = Date.now();
+    const operation = await node.cli<{ state: string; error: string | null }>('vpn', 'join', token.url, token.token);
+    assert.equal(operation.state, 'completed', operation.error ?? '');
+    const status = await node.cli<VpnStatus>('vpn', 'status');
+    addresses.set(node, overlayAddress(status));
+    return Date.now() - started;
+  };
+
+  before(async () => {
+    lab = await createLab(5);
+    installFromMirror('serf', 'tinc', 'iputils-ping');
+    const nodes = await Promise.all(lab.hosts.map((host) => startLabNode(lab, host)));
+    server = nodes[0]!;
+    members = nodes.slice(1);
+  });
+
+  after(async () => {
+    await lab?.destroy();
+    await removeRoots([server, ...members]);
+  });
+
+  test('the server creates a network, joins it itself and issues a token whose URL names its community address', async () => {
+    const network = await server.cli('vpn-server', 'network', 'create', 'community', '--subnet', '10.99.0.0/24');
+    assert.equal(network.name, 'community');
+    assert.equal(network.members, 1);
+    const status = await server.cli<VpnStatus>('vpn', 'status');
+    assert.equal(status.address, '10.99.0.1/24');
+    assert.equal(status.interface, 'community');
+    addresses.set(server, '10.99.0.1');
+  });
+
+  test('three members join with one three-use token and every member pings every other over the overlay', async () => {
+    const token = await server.cli<TokenCreated>('vpn-server', 'token', 'create', 'community', '--uses', '3', '--expires', '1h');
+    assert.ok(token.url.startsWith(`https://${lab.hosts[0]!.address}:7443/`), token.url);
+    for (const node of members.slice(0, 3)) console.log(`# ${node.host.name} join → first peer answered: ${await joinWith(node, token)} ms`);
+    const overlay = members.slice(0, 3).map((node) => addresses.get(node)!);
+    assert.equal(new Set(overlay).size, 3, `distinct addresses: ${overlay.join(' ')}`);
+    for (const from of [server, ...members.slice(0, 3)]) {
+      for (const to of [server, ...members.slice(0, 3)]) {
+        if (from === to) continue;
+        await eventually(`${from.host.name} → ${to.host.name} over the overlay`, 15_000, async () => ((await pings(from, addresses.get(to)!)) ? true : undefined));
+      }
+    }
+    const status = await members[0]!.cli<VpnStatus>('vpn', 'status');
+    assert.equal(status.peers.length, 3);
+    assert.ok(status.peers.every((peer) => peer.reachable), JSON.stringify(status.peers));
+    const listed = await server.cli<MemberView[]>('vpn-server', 'members', 'community');
+    assert.equal(listed.filter((member) => member.state === 'active').length, 4);
+  });
+
+  test('a fourth member joins later and the first three reach it within seconds, without restarting tincd', async () => {
+    const tincdPids = async () => Promise.all(members.slice(0, 3).map(async (node) => (await node.cli<VpnStatus>('vpn', 'status')).tincdPid));
+    const pidsBefore = await tincdPids();
+    assert.ok(pidsBefore.every((pid) => typeof pid === 'number'), JSON.stringify(pidsBefore));
+    const token = await server.cli<TokenCreated>('vpn-server', 'token', 'create', 'community');
+    usedToken = token;
+    await joinWith(members[3]!, token);
+    const started = Date.now();
+    for (const from of members.slice(0, 3)) {
+      await eventually(`${from.host.name} → m4`, 10_000, async () => ((await pings(from, addresses.get(members[3]!)!)) ? true : undefined), 100);
+    }
+    console.log(`# the first three reach the late member ${Date.now() - started} ms after its join returned`);
+    assert.deepEqual(await tincdPids(), pidsBefore, 'the same tincd processes, reloaded with SIGHUP');
+  });
+
+  test('killing one member leaves the others connected', async () => {
+    const [m1, m2, m3, m4] = members as [LabNode, LabNode, LabNode, LabNode];
+    await m2.killAll();
+    for (const [from, to] of [[m1, m3], [m3, m4], [m4, m1], [server, m3]] as const) {
+      await eventually(`${from.host.name} → ${to.host.name} with m2 dead`, 15_000, async () => ((await pings(from, addresses.get(to)!)) ? true : undefined));
+    }
+  });
+
+  test('revoking a member cuts it off: nobody answers it, its files are gone, and a used-up token cannot bring it back', async () => {
+    const [m1, , m3] = members as [LabNode, LabNode, LabNode];
+    const m1Name = (await m1.cli<VpnStatus>('vpn', 'status')).name!;
+    await server.cli('vpn-server', 'revoke', 'community', m1Name);
+    await eventually('m1 to learn it was revoked', 15_000, async () => ((await m1.cli<VpnStatus>('vpn', 'status')).state === 'revoked' ? true : undefined));
+    await eventually('m3 to stop answering m1', 15_000, async () => ((await pings(m3, addresses.get(m1)!)) ? undefined : true));
+    assert.equal(await pings(m1, addresses.get(m3)!), false);
+    assert.equal(existsSync(path.join(m1.root, 'etc/tinc/community')), false, 'the revoked member removed its tinc files and key');
+    const retry = await m1.run('--json', 'vpn', 'join', usedToken.url, usedToken.token);
+    assert.notEqual(retry.code, 0);
+    assert.match(retry.stdout, /step \\"enrol\\" failed: The join token has already been used/);
+    const audit = await server.cli<Array<{ event: string; member: string }>>('vpn-server', 'audit', 'community');
+    assert.ok(audit.some((entry) => entry.event === 'revoked' && entry.member === m1Name));
+  });
+});
