@@ -150,6 +150,12 @@ export type JoinRequest = Static<typeof JoinRequest>;
 /** The steps of a join, in order; a failed join names the step it failed at. */
 export const JOIN_STEPS = ['key', 'enrol', 'config', 'tincd', 'peer'] as const;
 export type JoinStep = (typeof JOIN_STEPS)[number];
+/** The join operation's progress when each step begins: the panel's progress view maps progress back to steps. */
+export const JOIN_STEP_PERCENT: Record<JoinStep, number> = { key: 5, enrol: 25, config: 50, tincd: 65, peer: 80 };
+
+/** Discovery record types: a running membership (the 2015 name) and a VPN server (TXT `networks`, comma-separated). */
+export const TINC_RECORD_TYPE = 'tincvpn';
+export const VPN_SERVER_RECORD_TYPE = 'vpn-server';
 
 export const VpnPeerView = Type.Object({ name: Type.String(), address: Type.String(), reachable: Type.Boolean() });
 export type VpnPeerView = Static<typeof VpnPeerView>;

@@ -3,7 +3,7 @@
 import { Value } from '@sinclair/typebox/value';
 
 import type { Operation } from '../../shared/api-contract.ts';
-import { EnrolReply, NETWORK_NAME_PATTERN, type JoinStep, type NetworkState, type VpnPeerView, type VpnStatus } from '../../shared/vpn-contract.ts';
+import { EnrolReply, JOIN_STEP_PERCENT, NETWORK_NAME_PATTERN, type JoinStep, type NetworkState, type VpnPeerView, type VpnStatus } from '../../shared/vpn-contract.ts';
 import { ApiError, conflict } from '../api-error.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { HelperClient } from '../helper-client.ts';
@@ -66,8 +66,8 @@ export class VpnMember {
     const existing = this.deps.store.get(network);
     if (existing && existing.phase !== 'joining' && existing.phase !== 'revoked') throw conflict(`This node is already a member of ${network}; leave it first.`);
     return this.deps.operations.start(VPN_OPERATIONS, 'join', `Joining the network ${network}`, async (handle) => {
-      const step = async <T>(name: JoinStep, percent: number, message: string, work: () => Promise<T>): Promise<T> => {
-        handle.progress(percent, message);
+      const step = async <T>(name: JoinStep, message: string, work: () => Promise<T>): Promise<T> => {
+        handle.progress(JOIN_STEP_PERCENT[name], message);
         try {
           return await work();
         } catch (error) {
@@ -75,13 +75,13 @@ export class VpnMember {
         }
       };
       const port = this.freePort(network);
-      const publicKey = await step('key', 5, 'Generating the key pair', async () => {
+      const publicKey = await step('key', 'Generating the key pair', async () => {
         await this.deps.helper.call('vpn.install');
         this.deps.store.begin(network, url, parsed.pin, false, port);
         return (await this.deps.helper.call<{ publicKey: string }>('vpn.ensureKey', { network })).publicKey;
       });
       handle.log('key pair ready');
-      const reply = await step('enrol', 25, 'Enrolling with the server', async () => {
+      const reply = await step('enrol', 'Enrolling with the server', async () => {
         const endpointHost = this.deps.communityAddress();
         const body = { token, name: tincNodeName(await this.deps.nodeName()), publicKey, ...(endpointHost ? { endpoint: { host: endpointHost, port } } : {}) };
         const answer = await pinnedJson<unknown>({ url: `${url}/members`, pin: parsed.pin, method: 'POST', body, timeoutMs: 15_000 });
@@ -168,12 +168,12 @@ export class VpnMember {
     for (const watcher of this.watchers.values()) watcher.abort();
   }
 
-  private async bringUp(network: string, state: NetworkState, handle?: OperationHandle, step?: <T>(name: JoinStep, percent: number, message: string, work: () => Promise<T>) => Promise<T>): Promise<void> {
-    const run = step ?? (async <T>(_name: JoinStep, _percent: number, _message: string, work: () => Promise<T>) => work());
+  private async bringUp(network: string, state: NetworkState, handle?: OperationHandle, step?: <T>(name: JoinStep, message: string, work: () => Promise<T>) => Promise<T>): Promise<void> {
+    const run = step ?? (async <T>(_name: JoinStep, _message: string, work: () => Promise<T>) => work());
     const { port } = this.deps.store.get(network)!;
-    await run('config', 50, 'Writing the tinc configuration', () => this.apply(network, state, port));
+    await run('config', 'Writing the tinc configuration', () => this.apply(network, state, port));
     handle?.log('configuration written');
-    await run('tincd', 65, 'Starting tincd', async () => {
+    await run('tincd', 'Starting tincd', async () => {
       const status = await this.deps.helper.call<{ state: string }>('vpn.start', { network });
       if (status.state !== 'running' && status.state !== 'starting') throw new Error(`tincd is ${status.state}; see the VPN log`);
     });
@@ -182,7 +182,7 @@ export class VpnMember {
     this.changed(network);
     handle?.log('tincd running');
     if (state.peers.length === 0) return handle?.log('no other member yet');
-    await run('peer', 80, 'Waiting for the first peer to answer', async () => {
+    await run('peer', 'Waiting for the first peer to answer', async () => {
       const deadline = Date.now() + FIRST_PEER_TIMEOUT_MS;
       for (;;) {
         const current = this.deps.store.get(network)?.state ?? state;
