@@ -17,6 +17,7 @@ import { registerModuleRoutes } from './routes/module-routes.ts';
 import { registerNodeRoutes } from './routes/node-routes.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { registerSessionRoutes, type SessionRouteDeps } from './routes/session-routes.ts';
+import { registerLegacyVpnRoutes } from './routes/legacy-vpn-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
 import { registerVpnRoutes, type VpnRouteDeps } from './routes/vpn-routes.ts';
 import { registerWebUiProxy } from './routes/web-ui-proxy.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerModuleRoutes(app, deps.modules);
   registerDiscoveryRoutes(app, deps.discovery);
   registerVpnRoutes(app, deps.vpn);
+  registerLegacyVpnRoutes(app, deps.vpn.server);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -31,6 +31,7 @@ import { loadWebAssets } from './web-assets.ts';
 import { certificateSha256 } from './vpn/join-token.ts';
 import { MembershipStore } from './vpn/membership-store.ts';
 import { VpnMember } from './vpn/vpn-member.ts';
+import { vpnPublishing } from './vpn/vpn-publications.ts';
 import { VpnServer } from './vpn/vpn-server.ts';
 import { VpnServerStore } from './vpn/vpn-server-store.ts';
 
@@ -104,13 +105,25 @@ async function main(): Promise<void> {
   const accounts = new AccountStore(db);
   const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), operations, events });
 
+  const memberships = new MembershipStore(db);
+  // Built before discovery (which publishes its records), given discovery's community address once it exists.
+  let communityAddress = (): string | null => null;
+  const vpnServer = new VpnServer({
+    store: new VpnServerStore(db),
+    certificatePin: certificateSha256(tls.cert),
+    publicBase: () => `https://${communityAddress() ?? '127.0.0.1'}:${httpsPort}`,
+  });
+
   const discoveryStore = new DiscoveryStore(db);
   const discovery = new DiscoveryService({
     root: layout.root,
     helper,
     store: discoveryStore,
     events,
-    modules: { publishing: () => modules.publishing(), manualPublications: () => discoveryStore.manualPublications() },
+    modules: {
+      publishing: async () => [...(await modules.publishing()), ...(await vpnPublishing({ server: vpnServer, memberships, helper, httpsPort }))],
+      manualPublications: () => discoveryStore.manualPublications(),
+    },
     hostname: async () => hostLabel(await nodeHostname(layout.root)),
     api: { port: httpsPort, pin: certificatePin(tls.cert) },
     start: {
@@ -121,19 +134,15 @@ async function main(): Promise<void> {
     log: (line) => console.log(`cloudyd: ${line}`),
   });
 
-  const vpnServer = new VpnServer({
-    store: new VpnServerStore(db),
-    certificatePin: certificateSha256(tls.cert),
-    publicBase: () => `https://${discovery.status().communityAddress || '127.0.0.1'}:${httpsPort}`,
-  });
+  communityAddress = () => discovery.status().communityAddress || null;
   const vpnMember = new VpnMember({
     helper,
-    store: new MembershipStore(db),
+    store: memberships,
     server: vpnServer,
     operations,
     events,
     nodeName: async () => hostLabel(await nodeHostname(layout.root)),
-    communityAddress: () => discovery.status().communityAddress || null,
+    communityAddress: () => communityAddress(),
     log: (line) => console.log(`cloudyd: ${line}`),
   });
 

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import type { MemberView, TokenCreated, VpnStatus } from '../../src/shared/vpn-contract.ts';
+import type { ServiceRecord } from '../../src/shared/discovery-contract.ts';
+import { type MemberView, TINC_RECORD_TYPE, type TokenCreated, VPN_SERVER_RECORD_TYPE, type VpnStatus } from '../../src/shared/vpn-contract.ts';
 import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode } from '../support/lab-node.ts';
 import { createLab, type Lab } from '../support/netns-lab.ts';
 
@@ -68,6 +69,20 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
     assert.ok(status.peers.every((peer) => peer.reachable), JSON.stringify(status.peers));
     const listed = await server.cli<MemberView[]>('vpn-server', 'members', 'community');
     assert.equal(listed.filter((member) => member.state === 'active').length, 4);
+  });
+
+  test('the server and the running memberships are published: members find the server in Search', async () => {
+    const [m1] = members as [LabNode];
+    const server_ = await eventually('the vpn-server record on m1', 30_000, async () =>
+      (await m1.cli<ServiceRecord[]>('search', VPN_SERVER_RECORD_TYPE)).find((record) => record.address === lab.hosts[0]!.address),
+    );
+    assert.equal(server_.txt.networks, 'community');
+    assert.equal(server_.port, 7443);
+    const tinc = await eventually('three tincvpn records on m1', 30_000, async () => {
+      const records = (await m1.cli<ServiceRecord[]>('search', TINC_RECORD_TYPE)).filter((record) => record.txt.network === 'community');
+      return records.length >= 3 ? records : undefined;
+    });
+    assert.ok(tinc.every((record) => record.port === 655));
   });
 
   test('a fourth member joins later and the first three reach it within seconds, without restarting tincd', async () => {

@@ -68,7 +68,7 @@ export class DiscoveryService {
     this.timers.every(PERSIST_INTERVAL_MS, () => this.persist());
     this.timers.every(3_600_000, () => this.cache.prune());
     this.deps.events.subscribe((event) => {
-      if (event.type === 'module') void this.evaluate();
+      if (event.type === 'module' || event.type === 'vpn') void this.evaluate();
     });
   }
 

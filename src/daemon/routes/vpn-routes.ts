@@ -31,6 +31,8 @@ export interface VpnRouteDeps {
   member: VpnMember;
 }
 
+/** The peer's address as the server sees it (IPv4 without the ::ffff: prefix a dual-stack socket adds). */
+export const clientAddress = (request: FastifyRequest) => (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 const actor = (request: FastifyRequest) => request.session?.username ?? 'unknown';
 const admin = { access: 'admin' as const };
 const peerProtocol = { access: 'public' as const };
@@ -103,7 +105,7 @@ export function registerVpnRoutes(app: FastifyInstance, { server, member }: VpnR
   app.post<{ Params: { network: string }; Body: EnrolRequest }>(
     '/vpn/v1/networks/:network/members',
     { config: peerProtocol, schema: { hide: true, params: NetworkParams, body: EnrolRequest, response: { 201: EnrolReply } } },
-    (request, reply) => reply.code(201).send(server.enrol(request.params.network, request.body, request.socket.remoteAddress ?? 'unknown')),
+    (request, reply) => reply.code(201).send(server.enrol(request.params.network, request.body, clientAddress(request))),
   );
 
   app.get<{ Params: { network: string; member: string }; Querystring: { since?: string } }>(

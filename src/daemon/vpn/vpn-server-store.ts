@@ -97,6 +97,18 @@ export class VpnServerStore {
     return this.db.prepare(`SELECT * FROM vpn_members WHERE network = ? AND public_key = ? AND state = 'active'`).get(network, publicKey) as MemberRow | undefined;
   }
 
+  /** A 2015 client is known by the hash of its MAC and the network key, kept hashed like a member secret. */
+  memberBySecretHash(network: string, secretHash: string): MemberRow | undefined {
+    return this.db.prepare('SELECT * FROM vpn_members WHERE network = ? AND secret_hash = ?').get(network, secretHash) as MemberRow | undefined;
+  }
+
+  /** A 2015 client sends its key and endpoint again every hour; they may have changed. */
+  updateLegacyMember(network: string, name: string, publicKey: string, endpoint: Endpoint | undefined, seenFrom: string): void {
+    this.db
+      .prepare('UPDATE vpn_members SET public_key = ?, endpoint_host = ?, endpoint_port = ?, seen_from = ?, last_seen = ? WHERE network = ? AND name = ?')
+      .run(publicKey, endpoint?.host ?? null, endpoint?.port ?? null, seenFrom, new Date().toISOString(), network, name);
+  }
+
   /** Every address ever handed out in the network: a revoked member's address is not given to someone else. */
   takenAddresses(network: string): string[] {
     return (this.db.prepare('SELECT address FROM vpn_members WHERE network = ?').all(network) as Array<{ address: string }>).map((row) => row.address);

@@ -16,6 +16,7 @@ import type {
 } from '../../shared/vpn-contract.ts';
 import { ApiError, conflict, notFound } from '../api-error.ts';
 import { lowestFreeAddress, parseSubnet } from './address-pool.ts';
+import { legacyHashMatches, type LegacyRequest } from './legacy-enrolment.ts';
 import { chooseConnectTo } from './connect-to.ts';
 import { durationMs, hashSecret, issueToken, newMemberSecret, parseToken, secretMatches } from './join-token.ts';
 import { memberView, networkView, tokenView, type MemberRow, type VpnServerStore } from './vpn-server-store.ts';
@@ -168,6 +169,39 @@ export class VpnServer {
     });
     this.changed(network);
     return this.stateFor(network, member.name);
+  }
+
+  /**
+   * A 2015 getinconf-client asks (hourly, by cron) with md5(MAC + network key + network): enrolled on its first
+   * call, answered with its current member list after. Only networks whose owner turned legacy enrolment on.
+   */
+  enrolLegacy(request: LegacyRequest, publicKey: string | null, seenFrom: string): { state: NetworkState; publicKey: string } {
+    const row = this.deps.store.network(request.network);
+    if (!row) throw rejected(403, 'unknown_network', 'Invalid network');
+    if (row.legacy_enabled !== 1) throw rejected(403, 'legacy_off', `Legacy enrolment is off for ${request.network}.`);
+    if (!legacyHashMatches(request, row.legacy_key)) throw rejected(405, 'bad_hash', 'The node hash does not match this network.');
+    const legacyId = hashSecret(`legacy:${request.hash}`);
+    const endpoint = request.address ? { host: request.address, port: request.port } : undefined;
+    const member = this.deps.store.transaction(() => {
+      const existing = this.deps.store.memberBySecretHash(request.network, legacyId);
+      if (existing) {
+        if (existing.state !== 'active') throw rejected(403, existing.state, `${existing.name} is no longer a member of ${request.network}.`);
+        const changed = (publicKey !== null && publicKey !== existing.public_key) || existing.endpoint_host !== (endpoint?.host ?? null) || existing.endpoint_port !== (endpoint?.port ?? null);
+        this.deps.store.updateLegacyMember(request.network, existing.name, publicKey ?? existing.public_key, endpoint, seenFrom);
+        if (changed) this.deps.store.bumpVersion(request.network);
+        return { row: this.deps.store.member(request.network, existing.name)!, changed };
+      }
+      if (!publicKey) throw rejected(400, 'no_key', 'A first enrolment must send the public key as the multipart field rsakeypub.');
+      const name = this.uniqueName(request.network, request.name ?? `${request.network}${request.hash.slice(-6)}`);
+      const address = lowestFreeAddress(parseSubnet(row.subnet), this.deps.store.takenAddresses(request.network));
+      if (!address) throw conflict(`Network ${request.network} has no free address left.`);
+      this.deps.store.insertMember({ network: request.network, name, publicKey, address, endpoint, seenFrom, secretHash: legacyId, invitedBy: 'legacy' });
+      this.deps.store.audit(request.network, 'joined', name, `${address}, 2015 getinconf-client ${request.mac}, from ${seenFrom}`);
+      this.deps.store.bumpVersion(request.network);
+      return { row: this.deps.store.member(request.network, name)!, changed: true };
+    });
+    if (member.changed) this.changed(request.network);
+    return { state: this.stateFor(request.network, member.row.name), publicKey: member.row.public_key };
   }
 
   /** Authenticates a member by its secret; a revoked one learns it was revoked (410) so it can tear down. */
