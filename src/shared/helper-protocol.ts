@@ -1,7 +1,8 @@
 // Wire format between cloudyd and cloudy-helper (newline-delimited JSON); see docs/helper-protocol.md.
 
 /** Requests larger than this are refused before they are parsed. */
-export const MAX_REQUEST_BYTES = 64 * 1024;
+// Large enough for a VPN member list of 4,096 peers with their keys (vpn.writeConfig), still a bounded buffer.
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 export type HelperErrorCode =
   | 'bad_request'

@@ -11,7 +11,7 @@ export const IPV4_CIDR_PATTERN = IPV4_PATTERN.replace(/\$$/, '/(3[0-2]|[12]?\\d)
 /** What `tincd -K` writes: one PKCS#1 RSA public key in PEM. */
 export const RSA_PUBLIC_KEY_PATTERN = '^-----BEGIN RSA PUBLIC KEY-----\\n([A-Za-z0-9+/=]{1,76}\\n){2,40}-----END RSA PUBLIC KEY-----\\n?$';
 export const JOIN_TOKEN_PATTERN = '^cyvpn1\\.[a-f0-9]{16}\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$';
-export const DURATION_PATTERN = '^[1-9][0-9]{0,4}[mhd]$';
+export const DURATION_PATTERN = '^[1-9][0-9]{0,4}[smhd]$';
 
 export const NetworkName = Type.String({ pattern: NETWORK_NAME_PATTERN, description: 'Lowercase letters, digits and _; at most 15 characters' });
 export const TincNodeName = Type.String({ pattern: TINC_NODE_NAME_PATTERN });
@@ -57,7 +57,7 @@ export const MemberParams = Type.Object({ network: NetworkName, member: TincNode
 export const TokenCreateRequest = Type.Object(
   {
     uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'How many members may join with it (default 1)' })),
-    expires: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'e.g. 30m, 1h, 7d (default 1h)' })),
+    expires: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'e.g. 30s, 30m, 1h, 7d (default 1h)' })),
   },
   { additionalProperties: false },
 );

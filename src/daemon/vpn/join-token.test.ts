@@ -28,11 +28,12 @@ test('a changed secret does not match, and malformed tokens are not tokens', () 
   }
 });
 
-test('durations: minutes, hours, days, at most 90 days', () => {
+test('durations: seconds, minutes, hours, days, at most 90 days', () => {
   assert.equal(durationMs('30m'), 1_800_000);
   assert.equal(durationMs('1h'), 3_600_000);
   assert.equal(durationMs('7d'), 604_800_000);
   assert.throws(() => durationMs('91d'), /longer than 90 days/);
   assert.throws(() => durationMs('1w'), /not a duration/);
   assert.throws(() => durationMs('0h'), /not a duration/);
+  assert.equal(durationMs('30s'), 30_000);
 });

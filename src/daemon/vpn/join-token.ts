@@ -46,11 +46,11 @@ export function parseToken(token: string): ParsedToken | null {
 /** A new random member secret: members authenticate their long-polls and their leave with it. */
 export const newMemberSecret = (): string => randomBytes(32).toString('base64url');
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `30m`, `1h`, `7d` → milliseconds; at most 90 days. */
+/** `30s`, `30m`, `1h`, `7d` → milliseconds; at most 90 days. */
 export function durationMs(text: string): number {
-  const match = /^([1-9][0-9]{0,4})([mhd])$/.exec(text);
+  const match = /^([1-9][0-9]{0,4})([smhd])$/.exec(text);
   if (!match) throw new Error(`${text} is not a duration like 30m, 1h or 7d`);
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   if (ms > 90 * UNIT_MS.d) throw new Error(`${text} is longer than 90 days`);

@@ -121,7 +121,9 @@ export class VpnMember {
       try {
         await this.apply(membership.network, membership.state, membership.port);
         await this.deps.helper.call('vpn.start', { network: membership.network });
+        this.deps.store.update(membership.network, { phase: 'joined' });
         this.follow(membership.network);
+        this.changed(membership.network);
       } catch (error) {
         this.deps.log(`vpn: could not bring ${membership.network} back: ${(error as Error).message}`);
       }
