@@ -25,6 +25,7 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   vpn-server network create NAME --subnet CIDR [--mode router|switch]
   vpn-server network list
   vpn-server token create NETWORK [--uses N] [--expires 1h]      prints the token and the URL members join with
+  vpn-server token list|revoke NETWORK [TOKEN-ID]
   vpn-server members NETWORK
   vpn-server revoke NETWORK MEMBER
   vpn-server audit NETWORK

@@ -1,5 +1,5 @@
 // `cloudy vpn-server …` (run a network) and `cloudy vpn …` (be a member of one), over the node's API.
-import type { AuditEntry, MemberView, NetworkCreateRequest, NetworkView, TokenCreated, TokenCreateRequest, VpnStatus } from '../shared/vpn-contract.ts';
+import type { AuditEntry, MemberView, NetworkCreateRequest, NetworkView, TokenCreated, TokenCreateRequest, TokenView, VpnStatus } from '../shared/vpn-contract.ts';
 import { followOperation, type Print } from './operation-follow.ts';
 import type { PanelClient } from './panel-client.ts';
 
@@ -13,6 +13,8 @@ interface ServerFlags {
 const SERVER_USAGE = `usage: cloudy vpn-server network create NAME --subnet CIDR [--mode router|switch]
        cloudy vpn-server network list
        cloudy vpn-server token create NETWORK [--uses N] [--expires 1h]
+       cloudy vpn-server token list NETWORK
+       cloudy vpn-server token revoke NETWORK TOKEN-ID
        cloudy vpn-server members NETWORK
        cloudy vpn-server revoke NETWORK MEMBER
        cloudy vpn-server audit NETWORK
@@ -44,6 +46,18 @@ export async function vpnServerCommand(client: PanelClient, [noun, ...rest]: str
     const body: TokenCreateRequest = { ...(flags.uses ? { uses: Number(flags.uses) } : {}), ...(flags.expires ? { expires: flags.expires } : {}) };
     const token = await client.request<TokenCreated>('POST', `/api/vpn-server/networks/${segment(network)}/tokens`, body);
     return print(`join ${token.network} (${token.uses} use(s), until ${token.expiresAt}) on the member with:\n  cloudy vpn join ${token.url} ${token.token}`, token);
+  }
+  if (noun === 'token' && rest[0] === 'list') {
+    if (!rest[1]) throw new Error(`which network?\n${SERVER_USAGE}`);
+    const tokens = await client.request<TokenView[]>('GET', `/api/vpn-server/networks/${segment(rest[1])}/tokens`);
+    const state = (token: TokenView) => (token.revoked ? 'revoked' : Date.parse(token.expiresAt) < Date.now() ? 'expired' : token.used >= token.uses ? 'used up' : 'valid');
+    return print(tokens.map((token) => `${token.id}  ${state(token).padEnd(8)} ${token.used}/${token.uses} used, expires ${token.expiresAt}, by ${token.createdBy}`).join('\n') || 'no tokens', tokens);
+  }
+  if (noun === 'token' && rest[0] === 'revoke') {
+    const [, network, id] = rest;
+    if (!network || !id) throw new Error(`which network and token id?\n${SERVER_USAGE}`);
+    const revoked = await client.request<TokenView>('DELETE', `/api/vpn-server/networks/${segment(network)}/tokens/${segment(id)}`);
+    return print(`token ${revoked.id} withdrawn: nobody can join with it any more`, revoked);
   }
   if (noun === 'members') {
     if (!rest[0]) throw new Error(`which network?\n${SERVER_USAGE}`);

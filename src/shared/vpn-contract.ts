@@ -52,6 +52,7 @@ export const NetworkUpdateRequest = Type.Object({ legacyEnrolment: Type.Boolean(
 export type NetworkUpdateRequest = Static<typeof NetworkUpdateRequest>;
 
 export const NetworkParams = Type.Object({ network: NetworkName }, { additionalProperties: false });
+export const TokenParams = Type.Object({ network: NetworkName, token: Type.String({ pattern: '^[a-f0-9]{16}$' }) }, { additionalProperties: false });
 export const MemberParams = Type.Object({ network: NetworkName, member: TincNodeName }, { additionalProperties: false });
 
 export const TokenCreateRequest = Type.Object(

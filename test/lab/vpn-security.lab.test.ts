@@ -67,7 +67,7 @@ describe('VPN security and crash safety', { timeout: 900_000, skip: process.getu
     await removeRoots([server, member]);
   });
 
-  test('expired, reused, forged and wrong-network tokens are rejected; the same key retrying gets its membership back', async () => {
+  test('expired, reused, withdrawn, forged and wrong-network tokens are rejected; the same key retrying gets its membership back', async () => {
     const single = await token('alpha');
     const key = rsaKey();
     const first = await enrol('alpha', { token: single.token, name: 'one', publicKey: key });
@@ -91,6 +91,12 @@ describe('VPN security and crash safety', { timeout: 900_000, skip: process.getu
       assert.deepEqual([answer.status, answer.body.error], [401, 'invalid_token'], forged);
     }
     assert.equal((await enrol('alpha', { token: 'cyvpn1.nope', name: 'forger', publicKey: rsaKey() })).status, 400);
+    const withdrawn = await token('alpha', '--uses', '5');
+    await server.cli('vpn-server', 'token', 'revoke', 'alpha', withdrawn.token.split('.')[1]!);
+    const afterRevoke = await enrol('alpha', { token: withdrawn.token, name: 'too_late', publicKey: rsaKey() });
+    assert.deepEqual([afterRevoke.status, afterRevoke.body.error], [410, 'token_revoked']);
+    const listed = await server.cli<Array<{ id: string; revoked: boolean }>>('vpn-server', 'token', 'list', 'alpha');
+    assert.ok(listed.some((entry) => entry.id === withdrawn.token.split('.')[1] && entry.revoked));
     const wrongNetwork = await enrol('beta', { token: good.token, name: 'sideways', publicKey: rsaKey() });
     assert.deepEqual([wrongNetwork.status, wrongNetwork.body.error], [403, 'wrong_network']);
     const members = await server.cli<MemberView[]>('vpn-server', 'members', 'alpha');

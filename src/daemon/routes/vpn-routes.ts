@@ -19,6 +19,7 @@ import {
   NetworkView,
   TokenCreated,
   TokenCreateRequest,
+  TokenParams,
   TokenView,
   VpnStatus,
 } from '../../shared/vpn-contract.ts';
@@ -73,6 +74,12 @@ export function registerVpnRoutes(app: FastifyInstance, { server, member }: VpnR
 
   app.get<{ Params: { network: string } }>('/api/vpn-server/networks/:network/tokens', { config: admin, schema: { params: NetworkParams, response: replies(Type.Array(TokenView)) } }, (request) =>
     server.tokens(request.params.network),
+  );
+
+  app.delete<{ Params: { network: string; token: string } }>(
+    '/api/vpn-server/networks/:network/tokens/:token',
+    { config: admin, schema: { params: TokenParams, response: replies(TokenView) } },
+    (request) => server.revokeToken(request.params.network, request.params.token, actor(request)),
   );
 
   app.get<{ Params: { network: string } }>('/api/vpn-server/networks/:network/members', { schema: { params: NetworkParams, response: replies(Type.Array(MemberView)) } }, (request) =>

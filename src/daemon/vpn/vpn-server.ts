@@ -101,6 +101,14 @@ export class VpnServer {
     return this.deps.store.tokens(network).map(tokenView);
   }
 
+  revokeToken(network: string, id: string, actor: string): TokenView {
+    const token = this.deps.store.token(id);
+    if (!token || token.network !== network) throw notFound(`Token ${id} of ${network}`);
+    this.deps.store.revokeToken(id);
+    this.deps.store.audit(network, 'token-revoked', '', `token ${id} by ${actor}`);
+    return tokenView(this.deps.store.token(id)!);
+  }
+
   members(network: string): MemberView[] {
     this.network(network);
     return this.deps.store.members(network).map(memberView);
