@@ -6,6 +6,9 @@ export type Route =
   | { page: 'services' }
   | { page: 'search' }
   | { page: 'discovery' }
+  /** joinUrl: a server's join URL to put into the join form (Search links to it). */
+  | { page: 'vpn'; joinUrl?: string }
+  | { page: 'vpn-server' }
   | { page: 'module'; moduleId: string }
   | { page: 'settings' }
   | { page: 'login' }
@@ -13,9 +16,12 @@ export type Route =
   | { page: 'not-found' };
 
 export function parseRoute(hash: string): Route {
+  const location = hash.replace(/^#\/?/, '');
+  const queryStart = location.indexOf('?');
+  const query = new URLSearchParams(queryStart === -1 ? '' : location.slice(queryStart + 1));
   let parts: string[];
   try {
-    parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+    parts = (queryStart === -1 ? location : location.slice(0, queryStart)).split('/').filter(Boolean).map(decodeURIComponent);
   } catch {
     return { page: 'not-found' };
   }
@@ -23,6 +29,10 @@ export function parseRoute(hash: string): Route {
   if (rest.length > 0) return { page: 'not-found' };
   if (first === 'services' && second !== undefined) return { page: 'module', moduleId: second };
   if (second !== undefined) return { page: 'not-found' };
+  if (first === 'vpn') {
+    const joinUrl = query.get('url');
+    return joinUrl === null ? { page: 'vpn' } : { page: 'vpn', joinUrl };
+  }
   switch (first) {
     case undefined:
     case 'dashboard':
@@ -30,6 +40,7 @@ export function parseRoute(hash: string): Route {
     case 'services':
     case 'search':
     case 'discovery':
+    case 'vpn-server':
     case 'settings':
     case 'login':
     case 'setup':
@@ -43,6 +54,8 @@ export function routeHref(route: Route): string {
   switch (route.page) {
     case 'module':
       return `#/services/${encodeURIComponent(route.moduleId)}`;
+    case 'vpn':
+      return route.joinUrl === undefined ? '#/vpn' : `#/vpn?${new URLSearchParams({ url: route.joinUrl }).toString()}`;
     case 'not-found':
     case 'dashboard':
       return '#/';

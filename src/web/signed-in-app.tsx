@@ -12,6 +12,8 @@ import { SearchPage } from './search/search-page.tsx';
 import { ServicesPage } from './pages/services-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SessionContext, type SessionControls } from './session-context.ts';
+import { VpnPage } from './vpn/vpn-page.tsx';
+import { VpnServerPage } from './vpn/vpn-server-page.tsx';
 
 function RoutePage({ route }: { route: Route }) {
   switch (route.page) {
@@ -27,6 +29,10 @@ function RoutePage({ route }: { route: Route }) {
       return <SearchPage />;
     case 'discovery':
       return <DiscoveryPage />;
+    case 'vpn':
+      return <VpnPage joinUrl={route.joinUrl} />;
+    case 'vpn-server':
+      return <VpnServerPage />;
     case 'settings':
       return <SettingsPage />;
     case 'not-found':

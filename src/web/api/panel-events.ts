@@ -1,4 +1,4 @@
-// One shared EventSource on /api/events that fans operation, module and discovery events out to subscribers.
+// One shared EventSource on /api/events that fans operation, module, discovery and vpn events out to subscribers.
 import type { ModuleState, Operation, PanelEvent } from '../../shared/api-contract.ts';
 
 type Listener = (event: PanelEvent) => void;
@@ -29,6 +29,10 @@ class PanelEventStream {
     source.addEventListener('discovery', (event: MessageEvent<string>) => {
       const data = JSON.parse(event.data) as { visible: { services: number; nodes: number } };
       this.emit({ type: 'discovery', visible: data.visible });
+    });
+    source.addEventListener('vpn', (event: MessageEvent<string>) => {
+      const data = JSON.parse(event.data) as { network: string };
+      this.emit({ type: 'vpn', network: data.network });
     });
     // EventSource retries by itself while CONNECTING; once CLOSED it never will, so we do.
     source.onerror = () => {

@@ -7,6 +7,8 @@ const NAV_ITEMS = [
   { page: 'dashboard', label: 'nav.dashboard' },
   { page: 'services', label: 'nav.services' },
   { page: 'search', label: 'nav.search' },
+  { page: 'vpn', label: 'nav.vpn' },
+  { page: 'vpn-server', label: 'nav.vpnServer' },
   { page: 'settings', label: 'nav.settings' },
 ] as const;
 

@@ -2,9 +2,11 @@
 import { type ComponentChildren, Fragment } from 'preact';
 
 import type { ConsumeView, ProbeResult, ServiceRecord } from '../../shared/discovery-contract.ts';
+import { VPN_SERVER_RECORD_TYPE } from '../../shared/vpn-names.ts';
 import { formatRelativeTime } from '../format.ts';
 import { t } from '../i18n/i18n.ts';
 import { ConsumeActionCell } from './consume-action-cell.tsx';
+import { VpnJoinLinks } from '../vpn/vpn-join-links.tsx';
 import { ReachabilityCell } from './reachability-cell.tsx';
 
 export interface ServiceRowProps {
@@ -85,7 +87,7 @@ export function ServiceRow({ record, views, knownModules, admin, probe, measurin
         )}
       </Cell>
       <Cell label={t('search.columnAction')} testId="service-action">
-        <ConsumeActionCell record={record} views={views} knownModules={knownModules} admin={admin} />
+        {record.type === VPN_SERVER_RECORD_TYPE && !record.self ? <VpnJoinLinks record={record} /> : <ConsumeActionCell record={record} views={views} knownModules={knownModules} admin={admin} />}
       </Cell>
     </tr>
   );
