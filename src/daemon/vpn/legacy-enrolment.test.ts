@@ -35,7 +35,7 @@ test('segments a 2015 client never sends are refused', () => {
     [HASH.toUpperCase(), 'guifi', 'aa-bb-cc-dd-ee-ff'],
     [HASH, 'guifi', 'aa:bb:cc:dd:ee:ff'],
   ]) {
-    assert.throws(() => parseLegacyPath(bad), undefined, bad.join('/'));
+    assert.throws(() => parseLegacyPath(bad), { name: 'LegacyRequestError' }, bad.join('/'));
   }
 });
 
