@@ -45,3 +45,18 @@ export async function expectFieldError(page: Page, inputTestId: string, field: s
   assert.equal(await input.getAttribute('aria-invalid'), 'true', `${inputTestId} is marked invalid`);
   assert.match((await input.getAttribute('aria-describedby')) ?? '', new RegExp(`field-error-${field}`));
 }
+
+/**
+ * Runs a navigation (goto, reload) again when Chromium dropped it with net::ERR_NETWORK_CHANGED: interfaces come and
+ * go on this machine while the test runs (tincd's, lab namespaces' veths), and Chromium aborts loads when they do.
+ */
+export async function navigation(load: () => Promise<unknown>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await load();
+      return;
+    } catch (error) {
+      if (attempt >= attempts || !(error as Error).message.includes('ERR_NETWORK_CHANGED')) throw error;
+    }
+  }
+}

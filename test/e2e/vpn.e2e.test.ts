@@ -10,7 +10,7 @@ import type { PanelSession } from '../support/panel-session.ts';
 import { freeSerfPort, type SerfAgent, startSerfAgent } from '../support/serf-agent.ts';
 import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
 import { expectNoOverflow, logIn, PHONE } from './discovery-steps.ts';
-import { expectAccessible, expectFieldError, interfaceExists, PEER_ADDRESS, PEER_NAME, PEER_NETWORKS, PEER_PORT, PEER_TAG, runNetwork } from './vpn-steps.ts';
+import { expectAccessible, expectFieldError, interfaceExists, navigation, PEER_ADDRESS, PEER_NAME, PEER_NETWORKS, PEER_PORT, PEER_TAG, runNetwork } from './vpn-steps.ts';
 
 const PASSWORD = 'correct horse battery';
 const DESKTOP = { width: 1280, height: 900 };
@@ -30,7 +30,7 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
   const open = async (hash: string, testId: string): Promise<void> => {
-    await page.goto(`${node.baseUrl}/#/${hash}`);
+    await navigation(() => page.goto(`${node.baseUrl}/#/${hash}`));
     await visible(page, testId, 15_000);
   };
   let unfinishedStep: string | null = null;
@@ -223,7 +223,7 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
       await open(hash, testId);
       await expectAccessible(page, `${hash}-en-1280`);
       await page.setViewportSize(PHONE);
-      await page.reload();
+      await navigation(() => page.reload());
       await visible(page, testId, 15_000);
       await expectAccessible(page, `${hash}-en-360`);
       await expectNoOverflow(page, `${hash} en`);
@@ -252,7 +252,7 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
           await shots.take(page, `${hash}-${language}`);
         }
         await page.setViewportSize(PHONE);
-        await page.reload();
+        await navigation(() => page.reload());
         await visible(page, testId, 15_000);
         if (language !== 'en') await expectAccessible(page, `${hash}-${language}-360`);
         await expectNoOverflow(page, `${hash} ${language}`);
@@ -271,11 +271,11 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
     const viewerContext = await newPanelContext(browser);
     const viewer = watchPage(await viewerContext.newPage(), pageErrors, dialogs);
     await logIn(viewer, node.baseUrl, 'viewer', 'viewer password');
-    await viewer.goto(`${node.baseUrl}/#/vpn-server`);
+    await navigation(() => viewer.goto(`${node.baseUrl}/#/vpn-server`));
     await visible(viewer, 'vpn-members-table');
     await visible(viewer, 'vpn-server-admin-only');
     for (const control of ['vpn-create-form', 'vpn-token-form', 'vpn-legacy', 'vpn-audit']) assert.equal(await byTestId(viewer, control).count(), 0, `${control} hidden`);
-    await viewer.goto(`${node.baseUrl}/#/vpn`);
+    await navigation(() => viewer.goto(`${node.baseUrl}/#/vpn`));
     await visible(viewer, 'vpn-status');
     await visible(viewer, 'vpn-admin-only');
     await shots.take(viewer, 'vpn-as-user');

@@ -1,6 +1,7 @@
 // Live progress of a join: the five steps (key, enrolment, configuration, tincd, first peer), each done, under way, waiting or failed.
 import type { Operation } from '../../shared/api-contract.ts';
 import { JOIN_STEPS, type JoinStep } from '../../shared/vpn-names.ts';
+import { isOperationFinished } from '../api/operation-watcher.ts';
 import { useOperation } from '../hooks/use-operation.ts';
 import { type MessageKey, t } from '../i18n/i18n.ts';
 import { type JoinStepState, joinStepStates } from './join-steps.ts';
@@ -33,8 +34,9 @@ export function JoinProgress({ operationId, onFinished }: { operationId: string;
           </li>
         ))}
       </ol>
+      {/* The last step's message would outlive it: once the join ends, its outcome speaks instead. */}
       <p class="muted" aria-live="polite" data-testid="vpn-join-message">
-        {operation?.message ?? t('operation.starting')}
+        {operation === null ? t('operation.starting') : isOperationFinished(operation) ? '' : operation.message}
       </p>
       {operation?.state === 'completed' ? (
         <p class="message message-success" role="status" data-testid="vpn-join-completed">
