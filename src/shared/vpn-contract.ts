@@ -2,16 +2,14 @@
 // server and its members. cloudyd, the helper, the panel and the CLI share these shapes.
 import { Type, type Static } from '@sinclair/typebox';
 
-/** A network name is also tinc's netname and the interface name (≤ 15 characters for Linux). */
-export const NETWORK_NAME_PATTERN = '^[a-z][a-z0-9_]{0,14}$';
+import { DURATION_PATTERN, IPV4_CIDR_PATTERN, IPV4_PATTERN, JOIN_STEP_PERCENT, JOIN_STEPS, JOIN_TOKEN_PATTERN, NETWORK_NAME_PATTERN, type JoinStep, TINC_RECORD_TYPE, VPN_SERVER_RECORD_TYPE } from './vpn-names.ts';
+
+// Plain values live in vpn-names.ts (the panel imports them without the schema library); re-exported for the server side.
+export { DURATION_PATTERN, IPV4_CIDR_PATTERN, IPV4_PATTERN, JOIN_STEP_PERCENT, JOIN_STEPS, JOIN_TOKEN_PATTERN, NETWORK_NAME_PATTERN, type JoinStep, TINC_RECORD_TYPE, VPN_SERVER_RECORD_TYPE };
 /** tinc 1.0 accepts only [A-Za-z0-9_] in node names; they become file names under hosts/. */
 export const TINC_NODE_NAME_PATTERN = '^[A-Za-z0-9_]{1,32}$';
-export const IPV4_PATTERN = '^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$';
-export const IPV4_CIDR_PATTERN = IPV4_PATTERN.replace(/\$$/, '/(3[0-2]|[12]?\\d)$');
 /** What `tincd -K` writes: one PKCS#1 RSA public key in PEM. */
 export const RSA_PUBLIC_KEY_PATTERN = '^-----BEGIN RSA PUBLIC KEY-----\\n([A-Za-z0-9+/=]{1,76}\\n){2,40}-----END RSA PUBLIC KEY-----\\n?$';
-export const JOIN_TOKEN_PATTERN = '^cyvpn1\\.[a-f0-9]{16}\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$';
-export const DURATION_PATTERN = '^[1-9][0-9]{0,4}[smhd]$';
 
 export const NetworkName = Type.String({ pattern: NETWORK_NAME_PATTERN, description: 'Lowercase letters, digits and _; at most 15 characters' });
 export const TincNodeName = Type.String({ pattern: TINC_NODE_NAME_PATTERN });
@@ -148,16 +146,6 @@ export const JoinRequest = Type.Object(
 );
 export type JoinRequest = Static<typeof JoinRequest>;
 
-/** The steps of a join, in order; a failed join names the step it failed at. */
-export const JOIN_STEPS = ['key', 'enrol', 'config', 'tincd', 'peer'] as const;
-export type JoinStep = (typeof JOIN_STEPS)[number];
-/** The join operation's progress when each step begins: the panel's progress view maps progress back to steps. */
-export const JOIN_STEP_PERCENT: Record<JoinStep, number> = { key: 5, enrol: 25, config: 50, tincd: 65, peer: 80 };
-
-/** Discovery record types: a running membership (the 2015 name) and a VPN server (TXT `networks`, comma-separated). */
-export const TINC_RECORD_TYPE = 'tincvpn';
-export const VPN_SERVER_RECORD_TYPE = 'vpn-server';
-
 export const VpnPeerView = Type.Object({ name: Type.String(), address: Type.String(), reachable: Type.Boolean() });
 export type VpnPeerView = Static<typeof VpnPeerView>;
 
@@ -168,7 +156,8 @@ export const VpnStatus = Type.Object({
   address: Type.Union([Type.String(), Type.Null()], { description: 'Overlay address with prefix, e.g. 10.99.0.2/24' }),
   interface: Type.Union([Type.String(), Type.Null()]),
   name: Type.Union([Type.String(), Type.Null()], { description: 'This node’s name in the network' }),
-  server: Type.Union([Type.String(), Type.Null()]),
+  server: Type.Union([Type.String(), Type.Null()], { description: 'host:port of the server; null when not a member' }),
+  local: Type.Boolean({ description: 'This node hosts the network (and cannot leave it)' }),
   state: Type.Union([MembershipState, Type.Null()]),
   tincd: Type.String({ description: 'Supervisor state of tincd' }),
   tincdPid: Type.Union([Type.Integer(), Type.Null()]),

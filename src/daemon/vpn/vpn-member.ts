@@ -95,6 +95,7 @@ export class VpnMember {
       this.deps.store.enrolled(network, reply.state.self.name, reply.memberSecret, reply.state);
       handle.log(`enrolled as ${reply.state.self.name} with ${reply.state.self.address}`);
       await this.bringUp(network, reply.state, handle, step);
+      handle.progress(100, `Joined ${network} as ${reply.state.self.name} with ${reply.state.self.address}`);
     });
   }
 
@@ -132,7 +133,7 @@ export class VpnMember {
 
   async status(): Promise<VpnStatus> {
     const membership = this.deps.store.all()[0];
-    if (!membership) return { network: null, address: null, interface: null, name: null, server: null, state: null, tincd: 'stopped', tincdPid: null, lastUpdate: null, peers: [] };
+    if (!membership) return { network: null, address: null, interface: null, name: null, server: null, local: false, state: null, tincd: 'stopped', tincdPid: null, lastUpdate: null, peers: [] };
     const tincd = await this.deps.helper.call<{ state: string; pid: number | null }>('vpn.status', { network: membership.network }).catch(() => ({ state: 'unknown', pid: null }));
     const state = membership.state;
     const prefix = state?.network.subnet.split('/')[1];
@@ -141,7 +142,8 @@ export class VpnMember {
       address: state ? `${state.self.address}/${prefix}` : null,
       interface: state ? membership.network : null,
       name: membership.name,
-      server: membership.local ? 'this node' : new URL(membership.serverUrl).host,
+      server: new URL(membership.serverUrl).host,
+      local: membership.local,
       state: membership.phase,
       tincd: tincd.state,
       tincdPid: tincd.pid,

@@ -37,12 +37,7 @@ function useJoinUnderWay(setOperationId: (id: string) => void): void {
 export function VpnPage({ joinUrl }: { joinUrl?: string }) {
   const admin = useSession().session.role === 'admin';
   const { data: status, error, reload } = useApiData(vpnApi.status, []);
-  // The networks this node serves: its own membership of one of them cannot be left while it hosts it.
-  const hosted = useApiData(vpnApi.networks, []);
-  useVpnEvents(() => {
-    reload();
-    hosted.reload();
-  }, STATUS_REFRESH_MS);
+  useVpnEvents(reload, STATUS_REFRESH_MS);
   const [operationId, setOperationId] = useState<string | null>(null);
   const [joinActive, setJoinActive] = useState(false);
   const [prefill, setPrefill] = useState<JoinPrefill | null>(null);
@@ -56,7 +51,8 @@ export function VpnPage({ joinUrl }: { joinUrl?: string }) {
   useJoinUnderWay(follow);
 
   const network = status?.network ?? null;
-  const hostsNetwork = network !== null && (hosted.data ?? []).some((served) => served.name === network);
+  // A node that hosts the network cannot leave its own membership of it.
+  const hostsNetwork = network !== null && status?.local === true;
   // A join that stopped half-way (still `joining`) or a revoked membership may be joined again.
   const canJoin = status !== null && !joinActive && (network === null || status.state === 'revoked' || status.state === 'joining');
   return (
