@@ -8,6 +8,9 @@ import { HelperRejection, type ActionRegistry } from './action-registry.ts';
 import type { AuditLog } from './audit-log.ts';
 import { PathNotDeclaredError } from './system-door.ts';
 
+/** How long a refused oversized request may keep arriving (discarded) before the socket is destroyed. */
+const OVERSIZE_DRAIN_MS = 5000;
+
 export interface HelperServerOptions {
   socketPath: string;
   /** Group allowed to connect (socket mode 0660, owner root). */
@@ -45,18 +48,26 @@ export class HelperServer {
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
-    let pending = Buffer.alloc(0);
+    // The pieces of the line still without its newline; joined once, when it ends (a 4 MiB line arrives in many chunks).
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     socket.on('data', (chunk: Buffer) => {
       if (socket.readableEnded || socket.writableEnded) return;
-      pending = Buffer.concat([pending, chunk]);
+      let start = 0;
       let newline: number;
-      while ((newline = pending.indexOf(0x0a)) !== -1) {
-        const line = pending.subarray(0, newline);
-        pending = pending.subarray(newline + 1);
+      while ((newline = chunk.indexOf(0x0a, start)) !== -1) {
+        const line = Buffer.concat([...pending, chunk.subarray(start, newline)]);
+        pending = [];
+        pendingBytes = 0;
+        start = newline + 1;
         if (line.length > MAX_REQUEST_BYTES) return this.refuseOversize(socket);
         void this.handleLine(socket, line.toString('utf8'));
       }
-      if (pending.length > MAX_REQUEST_BYTES) this.refuseOversize(socket);
+      if (start < chunk.length) {
+        pending.push(chunk.subarray(start));
+        pendingBytes += chunk.length - start;
+      }
+      if (pendingBytes > MAX_REQUEST_BYTES) this.refuseOversize(socket);
     });
   }
 
@@ -64,7 +75,9 @@ export class HelperServer {
     this.options.audit.write({ action: '?', args: {}, secretArgs: [], outcome: 'rejected', detail: 'request too large' });
     send(socket, { id: 0, type: 'result', ok: false, error: { code: 'too_large', message: `requests are limited to ${MAX_REQUEST_BYTES} bytes` } });
     socket.end();
-    socket.pause();
+    // What else arrives is discarded unparsed (the data handler returns once the socket is ended), so a client still
+    // writing a large line can finish and see the answer; one that keeps writing is cut off.
+    setTimeout(() => socket.destroy(), OVERSIZE_DRAIN_MS).unref();
   }
 
   private async handleLine(socket: net.Socket, line: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { Value } from '@sinclair/typebox/value';
 
 import type { Operation } from '../../shared/api-contract.ts';
-import { EnrolReply, JOIN_STEP_PERCENT, NETWORK_NAME_PATTERN, type JoinStep, type NetworkState, type VpnPeerView, type VpnStatus } from '../../shared/vpn-contract.ts';
+import { EnrolReply, JOIN_STEP_PERCENT, NETWORK_NAME_PATTERN, type JoinStep, NetworkState, type VpnPeerView, type VpnStatus } from '../../shared/vpn-contract.ts';
 import { ApiError, conflict } from '../api-error.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { HelperClient } from '../helper-client.ts';
@@ -245,8 +245,9 @@ export class VpnMember {
       timeoutMs: POLL_TIMEOUT_MS,
       signal,
     }).then((answer) => {
-      const reply = answer as NetworkState;
-      return reply;
+      // The helper checks the list again before writing; refusing it here keeps a bad list out of SQLite too.
+      if (!Value.Check(NetworkState, answer)) throw new Error('the server sent a member list this node cannot use');
+      return answer;
     });
   }
 
