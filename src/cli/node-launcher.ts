@@ -15,9 +15,22 @@ export interface LaunchOptions {
   discovery: { communityAddress?: string; serfPort?: number; serfRpcPort?: number };
 }
 
-const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsxLoader = import.meta.resolve('tsx');
 const STOP_GRACE_MS = 15_000;
+const NODE_FLAGS = process.env.CLOUDY_NODE_FLAGS ? process.env.CLOUDY_NODE_FLAGS.split(' ') : ['--enable-source-maps'];
+
+/**
+ * The helper and cloudyd the way this launcher itself runs: from the production build (dist/node/*.js, plain
+ * JavaScript with source maps) or, in a checkout run from source (the tests), from TypeScript through tsx.
+ */
+function programs(): { helper: string[]; cloudyd: string[] } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (import.meta.url.endsWith('.js')) {
+    return { helper: [...NODE_FLAGS, path.join(here, 'cloudy-helper.js')], cloudyd: [...NODE_FLAGS, path.join(here, 'cloudyd.js')] };
+  }
+  const tsx = import.meta.resolve('tsx');
+  const srcDir = path.resolve(here, '..');
+  return { helper: ['--import', tsx, path.join(srcDir, 'helper/main.ts')], cloudyd: ['--import', tsx, path.join(srcDir, 'daemon/main.ts')] };
+}
 
 class ChildKeeper {
   child?: ChildProcess;
@@ -32,7 +45,7 @@ class ChildKeeper {
 
   start(): void {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', tsxLoader, ...this.argv], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, this.argv, { stdio: ['ignore', 'inherit', 'inherit'] });
     this.child = child;
     child.once('spawn', this.onStart);
     child.once('exit', (code, signal) => {
@@ -88,11 +101,12 @@ export async function launchNode(options: LaunchOptions): Promise<void> {
       stateFile,
       JSON.stringify({ pid: process.pid, helperPid: helper.child?.pid ?? null, cloudydPid: cloudyd.child?.pid ?? null, listen: options.listen, httpPort: options.httpPort, httpsPort: options.httpsPort }),
     );
-  const helper = new ChildKeeper('cloudy-helper', [path.join(srcDir, 'helper/main.ts'), '--root', options.root], writeState);
+  const program = programs();
+  const helper = new ChildKeeper('cloudy-helper', [...program.helper, '--root', options.root], writeState);
   const cloudyd = new ChildKeeper(
     'cloudyd',
     [
-      path.join(srcDir, 'daemon/main.ts'),
+      ...program.cloudyd,
       ...['--root', options.root, '--listen', options.listen, '--http-port', String(options.httpPort), '--https-port', String(options.httpsPort)],
       ...(options.discovery.communityAddress ? ['--community-address', options.discovery.communityAddress] : []),
       ...(options.discovery.serfPort ? ['--serf-port', String(options.discovery.serfPort)] : []),

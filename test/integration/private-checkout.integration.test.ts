@@ -16,11 +16,15 @@ after(async () => {
   rmSync(privateParent, { recursive: true, force: true });
 });
 
-test('a node runs from a checkout inside a root-only directory', async () => {
+const checkout = path.join(privateParent, 'cloudy');
+for (const part of ['package.json', 'src', 'node_modules', 'dist']) cpSync(path.join(repoDir, part), path.join(checkout, part), { recursive: true, verbatimSymlinks: true });
+
+// Both ways a checkout runs: the sources through tsx (the tests) and the production build (`npm start`), whose
+// bundles must not load a chunk after cloudyd has dropped to a user that cannot read the checkout.
+for (const built of [false, true]) test(`a node runs from a checkout inside a root-only directory (${built ? 'production build' : 'sources through tsx'})`, async () => {
   assert.equal(statSync(privateParent).mode & 0o777, 0o700);
-  const checkout = path.join(privateParent, 'cloudy');
-  for (const part of ['package.json', 'src', 'node_modules', 'dist']) cpSync(path.join(repoDir, part), path.join(checkout, part), { recursive: true, verbatimSymlinks: true });
-  node = await startCloudyNode({ checkout });
+  await node?.stop();
+  node = await startCloudyNode({ checkout, built });
 
   const session = new PanelSession(node.baseUrl);
   assert.equal((await session.setup(node.setupCode())).status, 200);
@@ -33,4 +37,5 @@ test('a node runs from a checkout inside a root-only directory', async () => {
   const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${cloudydPid}/status`, 'utf8'))![1]);
   assert.equal(uid, systemAccount('cloudy').uid, 'cloudyd serves as user cloudy');
   assert.equal(statSync(path.join(node.root, 'var/lib/cloudy/cloudy.db')).uid, uid, 'its database belongs to cloudy');
+  assert.doesNotMatch(node.output(), /ERR_MODULE_NOT_FOUND|EACCES/);
 });

@@ -63,7 +63,8 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
 
 /** @param checkout the Cloudy checkout to run (default: this one). */
 /** @param communityAddress where discovery binds (default: the listen address). */
-export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string; communityAddress?: string } = {}): Promise<StartedNode> {
+/** @param built run the production build (`node dist/node/cloudy.js`, as `npm start` does) instead of the sources through tsx. */
+export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string; communityAddress?: string; built?: boolean } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
   const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -71,7 +72,7 @@ export async function startCloudyNode(options: { root?: string; listen?: string;
   const discovery = ['--community-address', options.communityAddress ?? listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery],
+    [...(options.built ? ['dist/node/cloudy.js'] : ['--import', 'tsx', 'src/cli/cloudy.ts']), 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery],
     { cwd: options.checkout ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
