@@ -94,13 +94,19 @@ function readStateOrNull(state: () => NodeState): NodeState | null {
   }
 }
 
-/** `cloudy start` in a fresh root dir; stop() sends SIGTERM to the launcher PID from node.json, then removes the root. */
-export async function startTimedCloudyNode(): Promise<TimedCloudyNode> {
+/**
+ * `cloudy start` in a fresh root dir; stop() sends SIGTERM to the launcher PID from node.json, then removes the root.
+ * @param built run the production build (dist/node, as `npm start` does) instead of the sources through tsx.
+ */
+export async function startTimedCloudyNode(options: { built?: boolean } = {}): Promise<TimedCloudyNode> {
   const root = makeRootDir();
   onCleanup(() => rmSync(root, { recursive: true, force: true }));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const baseUrl = `https://127.0.0.1:${httpsPort}`;
-  const argv = ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort)];
+  const entry = options.built ? ['--enable-source-maps', '--max-semi-space-size=1', 'dist/node/cloudy.js'] : ['--import', 'tsx', 'src/cli/cloudy.ts'];
+  const argv = [...entry, 'start', '--root', root, '--listen', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort),
+    // Discovery on loopback like every test node (decision U): nothing gossips or multicasts on the machine's network.
+    '--community-address', '127.0.0.1', '--serf-port', String(await freePort()), '--serf-rpc-port', String(await freePort())];
   const started = await spawnTimed(argv, `${baseUrl}/api/health`, { cwd: repoDir });
   const state = () => JSON.parse(readFileSync(path.join(root, 'run/cloudy/node.json'), 'utf8')) as NodeState;
   let stopped: Promise<void> | undefined;
