@@ -21,6 +21,8 @@ import { registerLegacyVpnRoutes } from './routes/legacy-vpn-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
 import { registerVpnRoutes, type VpnRouteDeps } from './routes/vpn-routes.ts';
 import { registerWebUiProxy } from './routes/web-ui-proxy.ts';
+import { answerClientError, installSecurityHeaders } from './security-headers.ts';
+import type { ServedCertificate } from './served-certificate.ts';
 import { registerWebAssets, type WebAssets } from './web-assets.ts';
 
 export interface AppDeps {
@@ -39,7 +41,8 @@ export interface AppDeps {
   events: EventBus;
   setupCode: SessionRouteDeps['setupCode'];
   onSetupDone: SessionRouteDeps['onSetupDone'];
-  https?: { key: Buffer; cert: Buffer };
+  /** Serve HTTPS with this certificate (and TLS profile); plain HTTP without, as in tests that inject requests. */
+  certificate?: ServedCertificate;
   webAssets: WebAssets;
 }
 
@@ -60,7 +63,16 @@ function validationFields(error: FastifyError): Record<string, string> {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Strict validation: Fastify's defaults would silently drop unknown properties and coerce types.
   const ajv = { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } };
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, ajv, ...(deps.https ? { https: deps.https } : {}) } as FastifyServerOptions);
+  const https = Boolean(deps.certificate);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    ajv,
+    clientErrorHandler: answerClientError(https),
+    ...(deps.certificate ? { https: deps.certificate.serverOptions() } : {}),
+  } as FastifyServerOptions);
+  installSecurityHeaders(app.server, { https });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -119,6 +119,9 @@ const MIGRATIONS: string[] = [
      joined_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // The SHA-256 of the server's public key, learnt on the first pinned connection: the server keeps its key when a
+  // hostname change reissues its certificate, so members follow the new certificate (decision AF).
+  `ALTER TABLE vpn_memberships ADD COLUMN server_key_pin TEXT;`,
 ];
 
 export function openDatabase(file: string): Db {

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +13,6 @@ import { buildApp } from './app.ts';
 import { ConsumeActions } from './discovery/consume-actions.ts';
 import { DiscoveryService } from './discovery/discovery-service.ts';
 import { DiscoveryStore } from './discovery/discovery-store.ts';
-import { certificatePin } from './discovery/peer-document.ts';
 import { ReachabilityProbe } from './discovery/reachability-probe.ts';
 import { AccountStore } from './auth/account-store.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -25,10 +23,11 @@ import { ModuleService } from './module-service.ts';
 import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
 import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { ServedCertificate } from './served-certificate.ts';
 import { generateSetupCode } from './setup-code.ts';
 import { nodeHostname } from './system-facts.ts';
 import { loadWebAssets } from './web-assets.ts';
-import { certificateSha256 } from './vpn/join-token.ts';
 import { MembershipStore } from './vpn/membership-store.ts';
 import { VpnMember } from './vpn/vpn-member.ts';
 import { vpnPublishing } from './vpn/vpn-publications.ts';
@@ -79,6 +78,7 @@ function startRedirectServer(): http.Server {
     response.writeHead(308, { location: `https://${host}:${httpsPort}${request.url ?? '/'}` });
     response.end();
   });
+  installSecurityHeaders(server, { https: false });
   server.listen(httpPort, options.listen);
   return server;
 }
@@ -90,8 +90,9 @@ function startRedirectServer(): http.Server {
 async function main(): Promise<void> {
   const helper = new HelperClient(layout.helperSocket);
   await waitForHelper(helper);
-  const { fingerprint } = await helper.call<{ fingerprint: string }>('node.ensureTlsCertificate', { hostname: hostLabel(os.hostname()) });
-  const tls = { key: readFileSync(layout.tlsKeyFile), cert: readFileSync(layout.tlsCertFile) };
+  // The certificate names the node's hostname (the panel's, else the machine's) and is reissued when that changed.
+  const certificate = new ServedCertificate(layout, helper);
+  const { fingerprint } = await certificate.ensure(hostLabel(await nodeHostname(layout.root)));
   const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
 
   const db = openDatabase(layout.databaseFile);
@@ -110,7 +111,10 @@ async function main(): Promise<void> {
   let communityAddress = (): string | null => null;
   const vpnServer = new VpnServer({
     store: new VpnServerStore(db),
-    certificatePin: certificateSha256(tls.cert),
+    // Read at each token issue: a hostname change reissues the certificate (decision AF in docs/decisions.md).
+    get certificatePin() {
+      return certificate.vpnPin;
+    },
     publicBase: () => `https://${communityAddress() ?? '127.0.0.1'}:${httpsPort}`,
   });
 
@@ -125,7 +129,12 @@ async function main(): Promise<void> {
       manualPublications: () => discoveryStore.manualPublications(),
     },
     hostname: async () => hostLabel(await nodeHostname(layout.root)),
-    api: { port: httpsPort, pin: certificatePin(tls.cert) },
+    api: {
+      port: httpsPort,
+      get pin() {
+        return certificate.discoveryPin;
+      },
+    },
     start: {
       communityAddress: options['community-address'] || undefined,
       serfPort: options['serf-port'] ? Number(options['serf-port']) : undefined,
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
     vpn: { server: vpnServer, member: vpnMember },
     operations,
     events,
-    https: tls,
+    certificate,
     setupCode: () => setupCode,
     onSetupDone: async () => {
       setupCode = null;

@@ -19,9 +19,15 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
 export const newPanelContext = (browser: Browser, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
   browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: 'en-US' });
 
-/** Records the page's uncaught errors and dismisses (and records) every dialog: tests assert both stay empty. */
+/**
+ * Records the page's uncaught errors and Content-Security-Policy violations (Chromium reports them as console
+ * errors) and dismisses (and records) every dialog: tests assert both stay empty.
+ */
 export function watchPage(page: Page, pageErrors: string[], dialogs: string[]): Page {
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(`CSP violation: ${message.text()}`);
+  });
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
@@ -113,6 +119,8 @@ const AXE_RUN = `axe.run(document, { resultTypes: ['violations'] }).then((result
 
 /** Every axe-core violation on the page as it is now (all rules axe runs by default: WCAG A/AA and best practices). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, which the panel's Content-Security-Policy does not govern: a <script>
+  // tag with the source inline would be refused, and the policy must stay as the panel gets it.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
   return page.evaluate(AXE_RUN) as Promise<AxeViolation[]>;
 }

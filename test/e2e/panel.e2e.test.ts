@@ -153,6 +153,8 @@ describe('panel end to end', { timeout: 600_000 }, () => {
 
   step('6. Syncthing’s own web UI opens through the panel, and only for a signed-in admin', 60_000, async () => {
     const [webUi] = await Promise.all([context.waitForEvent('page'), byTestId(page, 'open-web-ui').click()]);
+    const webUiErrors: string[] = [];
+    watchPage(webUi, webUiErrors, []);
     await webUi.waitForLoadState('domcontentloaded');
     assert.equal(new URL(webUi.url()).pathname, '/apps/syncthing/');
     // Syncthing's Angular UI shows this device's name once its REST calls through the proxy succeed.
@@ -163,6 +165,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await shots.take(webUi, 'syncthing-web-ui');
     // Its settings dialog holds a hidden GUI password input; a login prompt would be a visible one.
     assert.equal(await webUi.locator('input[type="password"]:visible').count(), 0, 'no login prompt of Syncthing’s own');
+    assert.deepEqual(webUiErrors.filter((error) => error.startsWith('CSP')), [], 'the module-UI policy lets Syncthing’s UI work');
     await webUi.close();
 
     const stranger = await newPanelContext(browser);

@@ -73,6 +73,11 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
   test(`${id}: its own web UI, if any, is behind the panel's login`, { skip: manifest.webUi ? false : 'no web UI' }, async () => {
     const page = await context.session.request('GET', `/apps/${id}/`);
     assert.equal(page.status, 200);
+    // Its own answer, passed through the proxy, carries the module-UI policy: never framable by another origin.
+    assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'self'/);
+    assert.ok(['SAMEORIGIN', 'DENY'].includes(String(page.headers['x-frame-options'])), `X-Frame-Options ${page.headers['x-frame-options']}`);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(page.headers['strict-transport-security']), /^max-age=\d{8,}$/);
     assert.equal((await rawRequest(context.node.baseUrl, 'GET', `/apps/${id}/`)).status, 401);
   });
 

@@ -11,12 +11,13 @@ export interface Reply<T = any> {
   body: T;
 }
 
-export function rawRequest(baseUrl: string, method: string, path: string, options: { headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
+/** @param options.localAddress the client's source address, e.g. 127.0.0.2 to be another machine on loopback. */
+export function rawRequest(baseUrl: string, method: string, path: string, options: { headers?: Record<string, string>; body?: unknown; localAddress?: string } = {}): Promise<Reply> {
   const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const request = https.request(
       `${baseUrl}${path}`,
-      { method, rejectUnauthorized: false, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers } },
+      { method, rejectUnauthorized: false, localAddress: options.localAddress, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers } },
       (response) => {
         let text = '';
         response.on('data', (chunk) => (text += chunk));
@@ -40,13 +41,17 @@ export class PanelSession {
   cookie = '';
   csrfToken = '';
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Source address of every request, to appear as another client (see rawRequest). */
+    readonly localAddress?: string,
+  ) {}
 
   request<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrfToken && method !== 'GET') headers[CSRF_HEADER] = this.csrfToken;
-    return rawRequest(this.baseUrl, method, path, { headers, body });
+    return rawRequest(this.baseUrl, method, path, { headers, body, localAddress: this.localAddress });
   }
 
   private adopt(reply: Reply<SessionInfo>): Reply<SessionInfo> {

@@ -1,9 +1,8 @@
-// Password hashing (scrypt), setup codes and the login throttle.
+// Password hashing (scrypt) and setup codes; the login throttle has its own file.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { generateSetupCode, setupCodeMatches } from '../setup-code.ts';
-import { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './password-hash.ts';
 
 test('password hashes are salted scrypt and verify only the right password', async () => {
@@ -23,15 +22,4 @@ test('setup codes are readable and compared forgivingly but exactly', () => {
   assert.equal(setupCodeMatches(code, ` ${code.toLowerCase()} `), true);
   assert.equal(setupCodeMatches(code, code.slice(0, -1)), false);
   assert.notEqual(generateSetupCode(), code);
-});
-
-test('the throttle blocks an address or an account after five failures', () => {
-  const throttle = new LoginThrottle();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    assert.equal(throttle.retryAfterSeconds('10.0.0.1', 'admin'), 0);
-    throttle.recordFailure('10.0.0.1', 'admin');
-  }
-  assert.ok(throttle.retryAfterSeconds('10.0.0.1', 'someone') > 0, 'by address');
-  assert.ok(throttle.retryAfterSeconds('10.0.0.2', 'admin') > 0, 'by account');
-  assert.equal(throttle.retryAfterSeconds('10.0.0.2', 'someone'), 0);
 });

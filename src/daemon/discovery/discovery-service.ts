@@ -142,6 +142,12 @@ export class DiscoveryService {
   }
 
   private async applySettings(): Promise<void> {
+    await this.applyToBackends();
+    await this.evaluate();
+  }
+
+  /** The settings and the hostname into mDNS and the Serf agent; the caller publishes afterwards. */
+  private async applyToBackends(): Promise<void> {
     this.hostName = await this.deps.hostname();
     this.endpoint = communityEndpoint(this.settings.communityAddress);
     const { address } = this.endpoint;
@@ -157,7 +163,6 @@ export class DiscoveryService {
       profile: this.settings.serfProfile,
     });
     this.document = null;
-    await this.evaluate();
   }
 
   /** Health-gated publishing: runs every two seconds and on every module event; one evaluation at a time. */
@@ -169,7 +174,8 @@ export class DiscoveryService {
   private async evaluateOnce(): Promise<void> {
     try {
       const hostName = await this.deps.hostname();
-      if (hostName !== this.hostName) return void (await this.applySettings());
+      // Not applySettings: it awaits evaluate(), which inside an evaluation is this very evaluation.
+      if (hostName !== this.hostName) await this.applyToBackends();
       const { publications, published } = await evaluatePublications(this.deps.modules, this.endpoint.address);
       this.publications = publications;
       await this.publish(published);

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { MODULE_ID_PATTERN, SESSION_COOKIE } from '../../shared/http-names.ts';
 import { notFound } from '../api-error.ts';
 import type { ModuleService } from '../module-service.ts';
+import { moduleUiHeaders } from '../security-headers.ts';
 
 /** Hop-by-hop headers, plus our own credentials: the module's UI gets its key from the manifest instead. */
 const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'x-csrf-token']);
@@ -50,7 +51,7 @@ export function registerWebUiProxy(app: FastifyInstance, modules: ModuleService)
             if (typeof responseHeaders.location === 'string' && responseHeaders.location.startsWith('/')) {
               responseHeaders.location = `/apps/${request.params.id}${responseHeaders.location}`;
             }
-            reply.raw.writeHead(response.statusCode ?? 502, responseHeaders);
+            reply.raw.writeHead(response.statusCode ?? 502, moduleUiHeaders(responseHeaders, request.protocol === 'https'));
             response.pipe(reply.raw);
           },
         );

@@ -1,6 +1,7 @@
 // The member side's SQLite state: which networks this node belongs to, the server to follow and the last member list.
 import type { NetworkState } from '../../shared/vpn-contract.ts';
 import type { Db } from '../database.ts';
+import type { ServerPins } from './pinned-https.ts';
 
 export type MembershipPhase = 'joining' | 'joined' | 'revoked' | 'unreachable';
 
@@ -8,6 +9,8 @@ export interface Membership {
   network: string;
   serverUrl: string;
   serverPin: string;
+  /** SHA-256 of the server's public key (SPKI), once a pinned connection showed it; null before. */
+  serverKeyPin: string | null;
   /** The server is this node itself: changes come in-process, not over HTTPS. */
   local: boolean;
   name: string | null;
@@ -24,6 +27,7 @@ interface Row {
   network: string;
   server_url: string;
   server_pin: string;
+  server_key_pin: string | null;
   local: number;
   name: string | null;
   member_secret: string | null;
@@ -38,6 +42,7 @@ const fromRow = (row: Row): Membership => ({
   network: row.network,
   serverUrl: row.server_url,
   serverPin: row.server_pin,
+  serverKeyPin: row.server_key_pin,
   local: row.local === 1,
   name: row.name,
   memberSecret: row.member_secret,
@@ -65,7 +70,7 @@ export class MembershipStore {
     this.db
       .prepare(
         `INSERT INTO vpn_memberships (network, server_url, server_pin, local, state, port, joined_at, updated_at) VALUES (?, ?, ?, ?, 'joining', ?, ?, ?)
-         ON CONFLICT (network) DO UPDATE SET server_url = excluded.server_url, server_pin = excluded.server_pin, local = excluded.local, updated_at = excluded.updated_at`,
+         ON CONFLICT (network) DO UPDATE SET server_url = excluded.server_url, server_pin = excluded.server_pin, server_key_pin = NULL, local = excluded.local, updated_at = excluded.updated_at`,
       )
       .run(network, serverUrl, serverPin, local ? 1 : 0, port, now, now);
   }
@@ -83,6 +88,11 @@ export class MembershipStore {
     this.db
       .prepare('UPDATE vpn_memberships SET state = ?, state_json = ?, updated_at = ? WHERE network = ?')
       .run(changes.phase ?? current.phase, JSON.stringify(changes.state ?? current.state), new Date().toISOString(), network);
+  }
+
+  /** The server's certificate and key as a pinned connection just presented them. */
+  pinServer(network: string, pins: ServerPins): void {
+    this.db.prepare('UPDATE vpn_memberships SET server_pin = ?, server_key_pin = ? WHERE network = ?').run(pins.pin, pins.keyPin, network);
   }
 
   remove(network: string): void {

@@ -1,4 +1,5 @@
 // JSON over HTTPS to a node whose self-signed certificate is known only by its SHA-256 (from a join token).
+import { createHash, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 
@@ -16,10 +17,30 @@ export class PinnedRequestError extends Error {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** What a server presented: base64url SHA-256 of its certificate (DER) and of its public key (SPKI, DER). */
+export interface ServerPins {
+  pin: string;
+  keyPin: string;
+}
+
+/** The pins of a certificate as `getPeerCertificate().raw` gives it. */
+export function serverPins(certificateDer: Buffer): ServerPins {
+  const certificate = new X509Certificate(certificateDer);
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64url');
+  return { pin: sha256(certificate.raw), keyPin: sha256(certificate.publicKey.export({ type: 'spki', format: 'der' })) };
+}
+
 export interface PinnedRequest {
   url: string;
   /** base64url SHA-256 of the server certificate (DER). */
   pin: string;
+  /**
+   * base64url SHA-256 of the server's public key: a certificate reissued with the same key (after a hostname change)
+   * is accepted too. The TLS handshake proves the server holds that key's private half.
+   */
+  keyPin?: string | null;
+  /** Told what the server presented once it was accepted, before the request is sent. */
+  onTrusted?: (presented: ServerPins) => void;
   method: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
   bearer?: string;
@@ -76,10 +97,14 @@ export function pinnedJson<T>(request: PinnedRequest): Promise<T> {
     );
     outgoing.once('socket', (socket) => {
       (socket as TLSSocket).once('secureConnect', () => {
-        const fingerprint = (socket as TLSSocket).getPeerCertificate().fingerprint256 ?? '';
-        const actual = Buffer.from(fingerprint.replaceAll(':', ''), 'hex').toString('base64url');
-        if (actual !== request.pin) outgoing.destroy(new PinnedRequestError(`${url.host} presented a certificate other than the one the join token names; not trusting it`, 0, 'certificate_mismatch'));
-        else outgoing.end(payload);
+        const raw = (socket as TLSSocket).getPeerCertificate().raw;
+        const presented = raw ? serverPins(raw) : null;
+        if (!presented || (presented.pin !== request.pin && (!request.keyPin || presented.keyPin !== request.keyPin))) {
+          outgoing.destroy(new PinnedRequestError(`${url.host} presented a certificate other than the one the join token names; not trusting it`, 0, 'certificate_mismatch'));
+          return;
+        }
+        request.onTrusted?.(presented);
+        outgoing.end(payload);
       });
     });
     outgoing.on('timeout', () => outgoing.destroy(new PinnedRequestError(`${url.host} did not answer within ${request.timeoutMs} ms`, 0, 'timeout')));

@@ -10,7 +10,7 @@ import type { HelperClient } from '../helper-client.ts';
 import type { OperationHandle, OperationStore } from '../operations.ts';
 import { parseToken } from './join-token.ts';
 import type { Membership, MembershipStore } from './membership-store.ts';
-import { PinnedRequestError, pinnedJson } from './pinned-https.ts';
+import { type PinnedRequest, PinnedRequestError, pinnedJson, type ServerPins } from './pinned-https.ts';
 import type { VpnServer } from './vpn-server.ts';
 
 export const DEFAULT_TINC_PORT = 655;
@@ -84,7 +84,8 @@ export class VpnMember {
       const reply = await step('enrol', 'Enrolling with the server', async () => {
         const endpointHost = this.deps.communityAddress();
         const body = { token, name: tincNodeName(await this.deps.nodeName()), publicKey, ...(endpointHost ? { endpoint: { host: endpointHost, port } } : {}) };
-        const answer = await pinnedJson<unknown>({ url: `${url}/members`, pin: parsed.pin, method: 'POST', body, timeoutMs: 15_000 });
+        const onTrusted = (presented: ServerPins) => this.deps.store.pinServer(network, presented);
+        const answer = await pinnedJson<unknown>({ url: `${url}/members`, pin: parsed.pin, onTrusted, method: 'POST', body, timeoutMs: 15_000 });
         if (!Value.Check(EnrolReply, answer)) throw new Error('the server answered with a member list this node cannot use');
         return answer;
       }).catch((error: Error) => {
@@ -159,7 +160,7 @@ export class VpnMember {
     this.watchers.get(membership.network)?.abort();
     if (membership.name && membership.memberSecret && membership.phase !== 'revoked') {
       // Best effort: the server should drop us from everyone's list, but leaving must work when it is gone.
-      await pinnedJson({ url: `${membership.serverUrl}/members/${membership.name}`, pin: membership.serverPin, method: 'DELETE', bearer: membership.memberSecret, timeoutMs: 5_000 }).catch((error: Error) =>
+      await pinnedJson({ url: `${membership.serverUrl}/members/${membership.name}`, ...this.pinsOf(membership), method: 'DELETE', bearer: membership.memberSecret, timeoutMs: 5_000 }).catch((error: Error) =>
         this.deps.log(`vpn: the server did not hear that we left ${membership.network}: ${error.message}`),
       );
     }
@@ -239,7 +240,7 @@ export class VpnMember {
     if (membership.local) return this.deps.server.waitForChange(membership.network, membership.name!, since, undefined, signal);
     return pinnedJson<unknown>({
       url: `${membership.serverUrl}/members/${membership.name}/state?since=${since}`,
-      pin: membership.serverPin,
+      ...this.pinsOf(membership),
       method: 'GET',
       bearer: membership.memberSecret ?? '',
       timeoutMs: POLL_TIMEOUT_MS,
@@ -249,6 +250,22 @@ export class VpnMember {
       if (!Value.Check(NetworkState, answer)) throw new Error('the server sent a member list this node cannot use');
       return answer;
     });
+  }
+
+  /**
+   * The server's pins, and learning them: the key pin on the first connection that shows it, the new certificate pin
+   * when the server reissued its certificate with the same key (a hostname change, decision AF).
+   */
+  private pinsOf(membership: Membership): Pick<PinnedRequest, 'pin' | 'keyPin' | 'onTrusted'> {
+    return {
+      pin: membership.serverPin,
+      keyPin: membership.serverKeyPin,
+      onTrusted: (presented) => {
+        if (presented.pin === membership.serverPin && presented.keyPin === membership.serverKeyPin) return;
+        if (membership.serverKeyPin && presented.pin !== membership.serverPin) this.deps.log(`vpn: ${membership.network}: the server reissued its certificate with the same key; following it`);
+        this.deps.store.pinServer(membership.network, presented);
+      },
+    };
   }
 
   private async adopt(network: string, state: NetworkState, membership: Membership): Promise<void> {

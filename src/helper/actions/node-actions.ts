@@ -1,5 +1,5 @@
 // The helper's own root actions for the node itself: TLS certificate, setup code, hostname.
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +12,11 @@ import { CLOUDY_ACCOUNT, nodeLayout } from '../../shared/node-layout.ts';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 
+/** Whether the certificate is valid for this hostname (its subject alternative names). */
+function namesHost(certificatePem: Buffer, hostname: string): boolean {
+  return new X509Certificate(certificatePem).checkHost(hostname, { subject: 'never' }) !== undefined;
+}
+
 export const nodeActions = [
   defineAction({
     name: 'helper.ping',
@@ -22,28 +27,34 @@ export const nodeActions = [
   }),
   defineAction({
     name: 'node.ensureTlsCertificate',
-    description: "Create the panel's self-signed certificate once; the key is readable by group cloudy only",
+    description: "Make the panel's self-signed certificate for this hostname: once, and again with the same key when the hostname changes",
     args: Type.Object({ hostname: Type.String({ pattern: HOSTNAME_PATTERN, maxLength: 63 }) }, { additionalProperties: false }),
     result: Type.Object({ fingerprint: Type.String(), created: Type.Boolean() }),
     async run({ hostname }, context) {
       const layout = nodeLayout(context.root);
-      const created = !existsSync(layout.tlsCertFile);
+      const keyExists = existsSync(layout.tlsKeyFile);
+      const created = !keyExists || !existsSync(layout.tlsCertFile) || !namesHost(readFileSync(layout.tlsCertFile), hostname);
       if (created) {
         await context.door.ensureDirectory(path.dirname(layout.tlsCertFile), { mode: 0o755 });
-        const stamp = `${process.pid}-${Date.now()}`;
+        const stamp = `${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
         const keyTemp = `${layout.tlsKeyFile}.tmp-${stamp}`;
         const certTemp = `${layout.tlsCertFile}.tmp-${stamp}`;
+        // An existing key is kept: clients that pin the public key (VPN members) still recognise the node.
+        const key = keyExists ? ['-key', layout.tlsKeyFile] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyTemp];
         const made = await context.door.run('openssl', [
-          'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650',
+          'req', '-x509', ...key, '-days', '3650',
           '-subj', `/CN=${hostname}`, '-addext', `subjectAltName=DNS:${hostname},DNS:localhost,IP:127.0.0.1`,
-          '-keyout', keyTemp, '-out', certTemp,
+          '-out', certTemp,
         ]);
         if (made.code !== 0) throw new Error(`openssl failed: ${made.stderr.trim()}`);
-        const account = await context.door.lookupUser(CLOUDY_ACCOUNT);
-        await chmod(keyTemp, 0o640);
-        if (account) await chown(keyTemp, 0, account.gid);
-        // Key first, certificate last: a certificate on disk always has its key beside it.
-        await rename(keyTemp, layout.tlsKeyFile);
+        if (!keyExists) {
+          const account = await context.door.lookupUser(CLOUDY_ACCOUNT);
+          await chmod(keyTemp, 0o640);
+          if (account) await chown(keyTemp, 0, account.gid);
+          // Key first, certificate last: a certificate on disk always has its key beside it.
+          await rename(keyTemp, layout.tlsKeyFile);
+        }
+        await chmod(certTemp, 0o644);
         await rename(certTemp, layout.tlsCertFile);
       }
       const fingerprint = new X509Certificate(readFileSync(layout.tlsCertFile)).fingerprint256;

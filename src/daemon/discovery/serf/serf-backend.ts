@@ -65,7 +65,7 @@ export class SerfBackend {
 
   /** New tags, and a user event so peers fetch at once instead of waiting for the next members pass. */
   async publish(publication: SerfPublication): Promise<void> {
-    const changed = publication.digest !== this.publication?.digest || JSON.stringify(publication.legacy) !== JSON.stringify(this.publication?.legacy);
+    const changed = publication.digest !== this.publication?.digest || publication.pin !== this.publication?.pin || JSON.stringify(publication.legacy) !== JSON.stringify(this.publication?.legacy);
     this.publication = publication;
     const client = this.agent.rpc;
     if (!client || !changed) return;
