@@ -1,5 +1,6 @@
 // A VPN server and four members, each a full node in its own network namespace: members join with tokens, ping
-// each other over tinc, a late member is reachable without restarts, a dead member cuts no one off, a revoked one is cut off.
+// each other over tinc, a late member is reachable without restarts, a dead member cuts no one off, a revoked one is cut
+// off, and a server that changes its hostname keeps its members (they follow its reissued certificate by its key).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,17 @@ import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode 
 import { createLab, type Lab } from '../support/netns-lab.ts';
 
 const overlayAddress = (status: VpnStatus) => status.address!.split('/')[0]!;
+
+/** `PUT /api/node/hostname` with the node's CLI token, run inside its namespace (the CLI has no command for it). */
+const RENAME_SCRIPT = `
+const [host, port, tokenFile, hostname] = process.argv.slice(1);
+const body = JSON.stringify({ hostname });
+const token = require('node:fs').readFileSync(tokenFile, 'utf8').trim();
+const headers = { authorization: 'Bearer ' + token, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+require('node:https').request({ host, port, method: 'PUT', path: '/api/node/hostname', rejectUnauthorized: false, headers }, (response) => {
+  response.resume();
+  response.on('end', () => process.exit(response.statusCode === 204 ? 0 : 1));
+}).end(body);`;
 
 describe('overlay network across five lab hosts', { timeout: 900_000, skip: process.getuid?.() !== 0 && 'needs root for network namespaces' }, () => {
   let lab: Lab;
@@ -121,5 +133,25 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
     assert.match(retry.stdout, /step \\"enrol\\" failed: The join token has already been used/);
     const audit = await server.cli<Array<{ event: string; member: string }>>('vpn-server', 'audit', 'community');
     assert.ok(audit.some((entry) => entry.event === 'revoked' && entry.member === m1Name));
+  });
+
+  test('the server changes its hostname: members follow its reissued certificate by its key; old tokens stop working', async () => {
+    const [, , m3, m4] = members as [LabNode, LabNode, LabNode, LabNode];
+    const rename = [process.execPath, '-e', RENAME_SCRIPT, lab.hosts[0]!.address, '7443', path.join(server.root, 'var/lib/cloudy/cli-token'), 'renamed-server'];
+    const renamed = await lab.run(server.host, rename, { timeoutMs: 30_000 });
+    assert.equal(renamed.code, 0, renamed.stderr);
+    // The next long-poll of each member (within 25 s) meets the new certificate.
+    for (const member of [m3, m4]) {
+      await eventually(`${member.host.name} to follow the new certificate`, 40_000, async () => (/reissued its certificate with the same key/.test(member.process.output()) ? true : undefined), 500);
+      assert.equal((await member.cli<VpnStatus>('vpn', 'status')).state, 'joined');
+    }
+    // Changes still reach them over the re-pinned long-poll.
+    const m3Name = (await m3.cli<VpnStatus>('vpn', 'status')).name!;
+    await server.cli('vpn-server', 'revoke', 'community', m3Name);
+    await eventually('m3 to learn it was revoked after the rename', 15_000, async () => ((await m3.cli<VpnStatus>('vpn', 'status')).state === 'revoked' ? true : undefined));
+    // A token issued before the rename pins the old certificate (decision AF).
+    const stale = await members[0]!.run('--json', 'vpn', 'join', usedToken.url, usedToken.token);
+    assert.notEqual(stale.code, 0);
+    assert.match(stale.stdout, /presented a certificate other than the one the join token names/);
   });
 });
