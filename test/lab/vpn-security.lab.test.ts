@@ -208,7 +208,13 @@ describe('VPN security and crash safety', { timeout: 900_000, skip: process.getu
         const current = await member.cli<VpnStatus>('vpn', 'status').catch(() => undefined);
         return current && current.tincd !== 'unknown' ? current : undefined;
       });
-      if (status.state !== 'joined') {
+      // Either the node had saved its enrolment and restore() brings it back as a member, or it had not and keeps
+      // nothing of the network: wait until it is one or the other, then retry in the second case.
+      const settled = await eventually('the membership to be restored or dropped', 20_000, async () => {
+        const current = await member.cli<VpnStatus>('vpn', 'status');
+        return current.state === 'joined' || current.network === null ? current : undefined;
+      }).catch(() => status);
+      if (settled.state !== 'joined') {
         const retried = await member.cli<{ state: string; error: string | null }>('vpn', 'join', joinToken.url, joinToken.token);
         assert.equal(retried.state, 'completed', retried.error ?? '');
       }
