@@ -100,7 +100,10 @@ describe('discovery across three lab hosts', { timeout: 600_000, skip: process.g
     const healed = Date.now();
     await eventually('h1 labfiles back on h3 after healing', 60_000, async () => fromNode(await search(h3), 'h1', 'labfiles'));
     console.log(`# partition healed → h1 visible on h3 again: ${Date.now() - healed} ms`);
-    const status = await h1.cli('discovery', 'status');
-    assert.equal(status.members.filter((member: { status: string }) => member.status === 'alive').length, 2, 'h1 sees h2 and h3 alive again');
+    // h3 may see h1's records again through mDNS before h1's Serf agent has reconnected to both (every 5 s).
+    await eventually('h1 to see h2 and h3 alive again', 30_000, async () => {
+      const status = await h1.cli('discovery', 'status');
+      return status.members.filter((member: { status: string }) => member.status === 'alive').length === 2 ? true : undefined;
+    });
   });
 });

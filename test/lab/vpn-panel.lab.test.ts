@@ -84,7 +84,12 @@ describe('joining an overlay network in the browser, across two lab hosts', { ti
     const found = page.locator(`[data-testid="vpn-found-network"][data-network="${NETWORK}"]`);
     await found.waitFor({ state: 'visible', timeout: 60_000 });
     await found.locator('[data-testid="vpn-found-join"]').click();
-    assert.equal(await byTestId(page, 'vpn-join-url').inputValue(), joinText.split('\n')[0]);
+    // The form fills itself on the next render, not within the click.
+    const expectedUrl = joinText.split('\n')[0]!;
+    await page
+      .waitForFunction((url) => (document.querySelector('[data-testid="vpn-join-url"]') as HTMLInputElement | null)?.value === url, expectedUrl, { timeout: 5_000 })
+      .catch(() => undefined);
+    assert.equal(await byTestId(page, 'vpn-join-url').inputValue(), expectedUrl);
     await byTestId(page, 'vpn-join-token').fill(joinText);
     await page.evaluate(STEP_RECORDER);
     await byTestId(page, 'vpn-join-submit').click();
