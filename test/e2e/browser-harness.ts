@@ -1,6 +1,7 @@
 // Drives Debian's Chromium through playwright-core for the panel's end-to-end tests: launch, test ids, screenshots, axe-core.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { test } from 'node:test';
 import path from 'node:path';
 
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -123,4 +124,20 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // tag with the source inline would be refused, and the policy must stay as the panel gets it.
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
   return page.evaluate(AXE_RUN) as Promise<AxeViolation[]>;
+}
+
+/**
+ * Steps of one story in one browser: once a step fails (or times out), the later ones would only fail on its
+ * leftovers, so they skip, naming the step that did not pass.
+ */
+export function storySteps(): (name: string, timeout: number, body: () => Promise<void>) => void {
+  let unfinishedStep: string | null = null;
+  return (name, timeout, body) => {
+    test(name, { timeout }, async (t) => {
+      if (unfinishedStep !== null) return t.skip(`"${unfinishedStep}" did not pass`);
+      unfinishedStep = name;
+      await body();
+      unfinishedStep = null;
+    });
+  };
 }

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import type { PanelSession } from '../support/panel-session.ts';
 import { freeSerfPort, type SerfAgent, startSerfAgent } from '../support/serf-agent.ts';
-import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
+import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
 import { expectAccessible, expectNoOverflow, HOSTILE_NAME, HOSTILE_TAG, IMG_ATTACK, logIn, PHONE, type RowData, rows, SCRIPT_ATTACK, waitForRows } from './discovery-steps.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -33,15 +33,7 @@ describe('publish and discover end to end', { timeout: 600_000 }, () => {
     await page.goto(`${node.baseUrl}/#/${hash}`);
     await visible(page, testId, 15_000);
   };
-  let unfinishedStep: string | null = null;
-  const step = (name: string, timeout: number, body: () => Promise<void>): void => {
-    test(name, { timeout }, async (t) => {
-      if (unfinishedStep !== null) return t.skip(`"${unfinishedStep}" did not pass`);
-      unfinishedStep = name;
-      await body();
-      unfinishedStep = null;
-    });
-  };
+  const step = storySteps();
 
   before(async () => {
     shots = new ScreenshotBook('discovery');

@@ -1,14 +1,14 @@
 // The whole user story in one real browser against a real node: setup, dashboard, Syncthing from install to uninstall, settings, phone width.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { syncthingManifest } from '../../src/modules/syncthing/manifest.ts';
 import { freePort, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { dpkgInstalled } from '../support/module-lifecycle.ts';
-import { byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
+import { byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
 import { clickModuleAction, configValues, expectConfigRefused, fillConfig, reloadModulePage, runModuleAction, waitForOperationEnd } from './module-page-steps.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -35,16 +35,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
   const moduleUrl = (): string => `${node.baseUrl}/#/services/syncthing`;
-  // One story: once a step fails (or times out), the later ones would only fail on its leftovers, so they skip.
-  let unfinishedStep: string | null = null;
-  const step = (name: string, timeout: number, body: () => Promise<void>): void => {
-    test(name, { timeout }, async (t) => {
-      if (unfinishedStep !== null) return t.skip(`"${unfinishedStep}" did not pass`);
-      unfinishedStep = name;
-      await body();
-      unfinishedStep = null;
-    });
-  };
+  const step = storySteps();
 
   before(async () => {
     // The install must really run apt: start from Syncthing not installed.

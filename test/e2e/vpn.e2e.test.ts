@@ -1,14 +1,14 @@
 // The overlay network in a real browser against a real node: join form checks and a found server, a failed join step by step,
 // creating a network (tincd really starts), a join token as text and QR code, legacy enrolment, accessibility, three languages, phones.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import type { PanelSession } from '../support/panel-session.ts';
 import { freeSerfPort, type SerfAgent, startSerfAgent } from '../support/serf-agent.ts';
-import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage } from './browser-harness.ts';
+import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
 import { expectNoOverflow, logIn, PHONE } from './discovery-steps.ts';
 import { expectAccessible, expectFieldError, interfaceExists, navigation, PEER_ADDRESS, PEER_NAME, PEER_NETWORKS, PEER_PORT, PEER_TAG, runNetwork } from './vpn-steps.ts';
 
@@ -33,15 +33,7 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
     await navigation(() => page.goto(`${node.baseUrl}/#/${hash}`));
     await visible(page, testId, 15_000);
   };
-  let unfinishedStep: string | null = null;
-  const step = (name: string, timeout: number, body: () => Promise<void>): void => {
-    test(name, { timeout }, async (t) => {
-      if (unfinishedStep !== null) return t.skip(`"${unfinishedStep}" did not pass`);
-      unfinishedStep = name;
-      await body();
-      unfinishedStep = null;
-    });
-  };
+  const step = storySteps();
 
   before(async () => {
     assert.ok(!interfaceExists(network.name), `no interface ${network.name} before the test`);
