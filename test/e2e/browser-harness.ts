@@ -45,6 +45,18 @@ export async function visible(page: Page, testId: string, timeout = 10_000): Pro
   return locator;
 }
 
+/**
+ * The value of the input with this test id once it equals `expected`, or what it holds after `timeout`.
+ * Forms fill themselves in an effect on the render after a click or an input event, so reading at once races it.
+ */
+export async function settledInputValue(page: Page, testId: string, expected: string, timeout = 5_000): Promise<string> {
+  const field = byTestId(page, testId);
+  await page
+    .waitForFunction(([id, value]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === value, [testId, expected] as const, { timeout })
+    .catch(() => undefined);
+  return field.inputValue();
+}
+
 /** Waits until no element with this test id is attached. */
 export async function gone(page: Page, testId: string, timeout = 10_000): Promise<void> {
   await byTestId(page, testId).waitFor({ state: 'detached', timeout });

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startNodeWithAdmin, type StartedNode } from '../support/cloudy-node.ts';
 import type { PanelSession } from '../support/panel-session.ts';
 import { freeSerfPort, type SerfAgent, startSerfAgent } from '../support/serf-agent.ts';
-import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
+import { byTestId, gone, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, settledInputValue, storySteps, visible, watchPage } from './browser-harness.ts';
 import { expectNoOverflow, logIn, PHONE } from './discovery-steps.ts';
 import { expectAccessible, expectFieldError, interfaceExists, navigation, PEER_ADDRESS, PEER_NAME, PEER_NETWORKS, PEER_PORT, PEER_TAG, runNetwork } from './vpn-steps.ts';
 
@@ -70,7 +70,7 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
       'each valid network once; the bad name is dropped',
     );
     await page.locator('[data-testid="vpn-found-network"][data-network="alpha"] [data-testid="vpn-found-join"]').click();
-    assert.equal(await byTestId(page, 'vpn-join-url').inputValue(), found[0]!.url);
+    assert.equal(await settledInputValue(page, 'vpn-join-url', found[0]!.url), found[0]!.url);
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'vpn-join-token');
     await shots.take(page, 'vpn-not-member');
   });
@@ -88,8 +88,8 @@ describe('overlay network panel end to end', { timeout: 900_000 }, () => {
     const closedPort = await freePort();
     const url = `https://127.0.0.1:${closedPort}/vpn/v1/networks/nowhere`;
     await byTestId(page, 'vpn-join-token').fill(`${url}\n${FORGED_TOKEN}`);
-    assert.equal(await byTestId(page, 'vpn-join-url').inputValue(), url, 'the URL line went to the URL field');
-    assert.equal(await byTestId(page, 'vpn-join-token').inputValue(), FORGED_TOKEN, 'the token line stayed in the token field');
+    assert.equal(await settledInputValue(page, 'vpn-join-url', url), url, 'the URL line went to the URL field');
+    assert.equal(await settledInputValue(page, 'vpn-join-token', FORGED_TOKEN), FORGED_TOKEN, 'the token line stayed in the token field');
   });
 
   step('3. a join whose server cannot be reached fails at “enrolled”, step by step', 90_000, async () => {

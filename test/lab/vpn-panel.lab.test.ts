@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
 import type { VpnStatus } from '../../src/shared/vpn-contract.ts';
-import { byTestId, launchChromium, newPanelContext, ScreenshotBook, visible } from '../e2e/browser-harness.ts';
+import { byTestId, launchChromium, newPanelContext, ScreenshotBook, settledInputValue, visible } from '../e2e/browser-harness.ts';
 import { logIn } from '../e2e/discovery-steps.ts';
 import { expectAccessible, navigation } from '../e2e/vpn-steps.ts';
 import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode } from '../support/lab-node.ts';
@@ -84,12 +84,8 @@ describe('joining an overlay network in the browser, across two lab hosts', { ti
     const found = page.locator(`[data-testid="vpn-found-network"][data-network="${NETWORK}"]`);
     await found.waitFor({ state: 'visible', timeout: 60_000 });
     await found.locator('[data-testid="vpn-found-join"]').click();
-    // The form fills itself on the next render, not within the click.
     const expectedUrl = joinText.split('\n')[0]!;
-    await page
-      .waitForFunction((url) => (document.querySelector('[data-testid="vpn-join-url"]') as HTMLInputElement | null)?.value === url, expectedUrl, { timeout: 5_000 })
-      .catch(() => undefined);
-    assert.equal(await byTestId(page, 'vpn-join-url').inputValue(), expectedUrl);
+    assert.equal(await settledInputValue(page, 'vpn-join-url', expectedUrl), expectedUrl);
     await byTestId(page, 'vpn-join-token').fill(joinText);
     await page.evaluate(STEP_RECORDER);
     await byTestId(page, 'vpn-join-submit').click();
