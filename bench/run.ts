@@ -60,7 +60,7 @@ async function measureIdleMemory(node: TimedCloudyNode): Promise<Section> {
   const idle = startIdleNode();
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   const { pid, helperPid, cloudydPid } = node.state();
-  const [cloudyd, helper, launcher, bare] = [rssMb(cloudydPid), rssMb(helperPid), rssMb(pid), rssMb(idle.pid)];
+  const [cloudyd, helper, keeper, bare] = [rssMb(cloudydPid), rssMb(helperPid), rssMb(pid), rssMb(idle.pid)];
   return {
     title: `2. Idle RSS after ${IDLE_MS / 1000} s (VmRSS from /proc/<pid>/status)`,
     headers: ['', 'Cloudy', 'Baseline', 'Ratio'],
@@ -68,7 +68,7 @@ async function measureIdleMemory(node: TimedCloudyNode): Promise<Section> {
       ['cloudyd', mb(cloudyd), mb(bare), ratio(cloudyd, bare)],
       ['cloudy-helper', mb(helper), mb(bare), ratio(helper, bare)],
       ['cloudyd + helper', mb(cloudyd + helper), mb(bare), ratio(cloudyd + helper, bare)],
-      ['launcher (listed apart)', mb(launcher), mb(bare), ratio(launcher, bare)],
+      ['keeper loop, bin/cloudy (listed apart)', mb(keeper), mb(bare), ratio(keeper, bare)],
     ],
     notes: ["Baseline: one bare `node -e 'setInterval(() => {}, 1000)'` process."],
   };

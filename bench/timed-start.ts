@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { freePort, makeRootDir, repoDir, type NodeState } from '../test/support/cloudy-node.ts';
+import { cloudyStartArgv, freePort, makeRootDir, repoDir, type NodeState } from '../test/support/cloudy-node.ts';
 import { killIfAlive, onCleanup } from './bench-cleanup.ts';
 
 const POLL_INTERVAL_MS = 20;
@@ -74,10 +74,10 @@ async function stopChild(child: ChildProcess, pid = child.pid): Promise<void> {
 }
 
 /** Spawns argv, polls probeUrl until it answers 200, and registers the stop for cleanup. */
-async function spawnTimed(argv: string[], probeUrl: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TimedProcess & { output(): string }> {
+async function spawnTimed([command, ...args]: string[], probeUrl: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TimedProcess & { output(): string }> {
   let output = '';
   const startedAt = performance.now();
-  const child = spawn(process.execPath, argv, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
   const stop = () => stopChild(child);
@@ -95,7 +95,7 @@ function readStateOrNull(state: () => NodeState): NodeState | null {
 }
 
 /**
- * `cloudy start` in a fresh root dir; stop() sends SIGTERM to the launcher PID from node.json, then removes the root.
+ * `cloudy start` in a fresh root dir; stop() sends SIGTERM to bin/cloudy's keeper (the PID in node.json), then removes the root.
  * @param built run the production build (dist/node, as `npm start` does) instead of the sources through tsx.
  */
 export async function startTimedCloudyNode(options: { built?: boolean } = {}): Promise<TimedCloudyNode> {
@@ -103,17 +103,16 @@ export async function startTimedCloudyNode(options: { built?: boolean } = {}): P
   onCleanup(() => rmSync(root, { recursive: true, force: true }));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const baseUrl = `https://127.0.0.1:${httpsPort}`;
-  const entry = options.built ? ['--enable-source-maps', '--max-semi-space-size=1', 'dist/node/cloudy.js'] : ['--import', 'tsx', 'src/cli/cloudy.ts'];
-  const argv = [...entry, 'start', '--root', root, '--listen', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort),
+  const argv = cloudyStartArgv(['--root', root, '--listen', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort),
     // Discovery on loopback like every test node (decision U): nothing gossips or multicasts on the machine's network.
-    '--community-address', '127.0.0.1', '--serf-port', String(await freePort()), '--serf-rpc-port', String(await freePort())];
+    '--community-address', '127.0.0.1', '--serf-port', String(await freePort()), '--serf-rpc-port', String(await freePort())], options);
   const started = await spawnTimed(argv, `${baseUrl}/api/health`, { cwd: repoDir });
   const state = () => JSON.parse(readFileSync(path.join(root, 'run/cloudy/node.json'), 'utf8')) as NodeState;
   let stopped: Promise<void> | undefined;
   const stopOnce = async () => {
     const pids = readStateOrNull(state);
     await stopChild(started.child, pids?.pid ?? started.child.pid);
-    // The launcher stops both children before it exits; these only matter if it had to be killed.
+    // The keeper's helper stops cloudyd before it exits; these only matter if it had to be killed.
     killIfAlive(pids?.helperPid);
     killIfAlive(pids?.cloudydPid);
     rmSync(root, { recursive: true, force: true });
@@ -138,7 +137,7 @@ export async function startTimedBaselineServer(tls: TlsFiles): Promise<TimedProc
   const port = await freePort();
   const url = `https://127.0.0.1:${port}/`;
   const env = { ...process.env, KEY_FILE: tls.keyFile, CERT_FILE: tls.certFile, PORT: String(port) };
-  return { ...(await spawnTimed(['-e', BASELINE_SERVER], url, { env })), url };
+  return { ...(await spawnTimed([process.execPath, '-e', BASELINE_SERVER], url, { env })), url };
 }
 
 /** The memory baseline: a node process doing nothing. */

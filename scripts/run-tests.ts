@@ -1,14 +1,14 @@
-// Runs every test tier with node's test runner: unit (*.test.ts), integration, lab and e2e, one file at a time.
+// Runs every test tier with node's test runner: unit (*.test.ts), integration, lab, e2e and boot, one file at a time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const TIERS = ['unit', 'integration', 'lab', 'e2e'] as const;
+const TIERS = ['unit', 'integration', 'lab', 'e2e', 'boot'] as const;
 type Tier = (typeof TIERS)[number];
 
 function tierOf(file: string): Tier {
-  const match = /\.(integration|lab|e2e)\.test\.ts$/.exec(file);
+  const match = /\.(integration|lab|e2e|boot)\.test\.ts$/.exec(file);
   return (match?.[1] as Tier | undefined) ?? 'unit';
 }
 

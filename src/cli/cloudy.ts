@@ -1,13 +1,16 @@
-// The `cloudy` command: start a node, show its status, manage modules; --json for scripts.
+// The `cloudy` command: show a node's status, manage modules, discovery and the VPN; --json for scripts.
+// `cloudy start` never gets here: bin/cloudy runs the helper for it, in a keeper loop (docs/architecture.md).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
-import { launchNode } from './node-launcher.ts';
 import { followOperation } from './operation-follow.ts';
 import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
 import { PanelClient, PanelRequestError } from './panel-client.ts';
+import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
+
+mapStackTracesLazily(import.meta.url);
 
 const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   start [--listen ADDR] [--http-port 7000] [--https-port 7443]   run the node (as root)
@@ -39,12 +42,6 @@ const { values: flags, positionals } = parseArgs({
   options: {
     root: { type: 'string', default: process.env.CLOUDY_ROOT ?? '/' },
     json: { type: 'boolean', default: false },
-    listen: { type: 'string', default: '0.0.0.0' },
-    'http-port': { type: 'string', default: '7000' },
-    'https-port': { type: 'string', default: '7443' },
-    'community-address': { type: 'string' },
-    'serf-port': { type: 'string' },
-    'serf-rpc-port': { type: 'string' },
     all: { type: 'boolean', default: false },
     limit: { type: 'string' },
     subnet: { type: 'string' },
@@ -98,14 +95,7 @@ async function moduleCommand(client: PanelClient, [verb, id, ...rest]: string[])
 async function main(): Promise<void> {
   const [command, ...rest] = positionals;
   if (flags.help || !command) return console.log(USAGE);
-  if (command === 'start') {
-    const discovery = {
-      communityAddress: flags['community-address'],
-      serfPort: flags['serf-port'] ? Number(flags['serf-port']) : undefined,
-      serfRpcPort: flags['serf-rpc-port'] ? Number(flags['serf-rpc-port']) : undefined,
-    };
-    return launchNode({ root, listen: flags.listen!, httpPort: Number(flags['http-port']), httpsPort: Number(flags['https-port']), discovery });
-  }
+  if (command === 'start') throw new Error('cloudy start is run by the cloudy command (bin/cloudy, or npx cloudy start), which keeps the helper running');
   const client = new PanelClient(root);
   if (command === 'status') {
     const [node, modules] = await Promise.all([client.request<NodeInfo>('GET', '/api/node'), client.request<ModuleSummary[]>('GET', '/api/modules')]);

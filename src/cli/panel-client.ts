@@ -28,7 +28,7 @@ export class PanelClient {
     try {
       this.ca = readFileSync(layout.tlsCertFile);
       this.token = readFileSync(layout.cliTokenFile, 'utf8').trim();
-      const state = JSON.parse(readFileSync(path.join(layout.runDir, 'node.json'), 'utf8')) as { httpsPort: number; listen: string };
+      const state = JSON.parse(readFileSync(layout.endpointFile, 'utf8')) as { httpsPort: number; listen: string };
       this.port = state.httpsPort;
       // A node listening on every address is reached on loopback; otherwise on the one it listens on.
       this.host = state.listen === '0.0.0.0' || state.listen === '::' ? '127.0.0.1' : state.listen;

@@ -1,6 +1,5 @@
-// Builds the Fastify application: OpenAPI, access guard, error shape, routes, panel assets.
+// Builds the Fastify application: access guard, error shape, routes, panel assets, and the OpenAPI document on demand.
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { ApiError } from './api-error.ts';
@@ -10,6 +9,8 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { EventBus } from './event-bus.ts';
 import { HelperError } from './helper-client.ts';
 import type { HelperClient } from './helper-client.ts';
+import { lazySchemaCompilers } from './lazy-schema-compilers.ts';
+import { recordRoutesForOpenApi } from './openapi-document.ts';
 import type { ModuleService } from './module-service.ts';
 import type { OperationStore } from './operations.ts';
 import { type DiscoveryRouteDeps, registerDiscoveryRoutes } from './routes/discovery-routes.ts';
@@ -69,19 +70,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     trustProxy: false,
     ajv,
+    schemaController: { compilersFactory: lazySchemaCompilers },
     clientErrorHandler: answerClientError(https),
     ...(deps.certificate ? { https: deps.certificate.serverOptions() } : {}),
   } as FastifyServerOptions);
   installSecurityHeaders(app.server, { https });
   await app.register(cookie);
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Cloudy node API', version: deps.version, description: 'Every route needs a session cookie (or the local CLI token) unless marked x-public; state changes need the X-CSRF-Token header.' },
-    },
-    transform: ({ schema, url, route }) => {
-      const access = (route.config as { access?: string } | undefined)?.access ?? 'user';
-      return { schema: { ...(schema ?? {}), 'x-access': access } as typeof schema, url };
-    },
+  const openApiDocument = recordRoutesForOpenApi(app, {
+    title: 'Cloudy node API',
+    version: deps.version,
+    description: 'Every route needs a session cookie (or the local CLI token) unless marked x-public; state changes need the X-CSRF-Token header.',
   });
   installAccessGuard(app, deps.accounts, deps.cliToken);
 
@@ -110,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLegacyVpnRoutes(app, deps.vpn.server);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, openApiDocument);
   registerWebAssets(app, deps.webAssets);
   return app;
 }

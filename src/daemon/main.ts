@@ -4,11 +4,11 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 import { cloudyModules } from '../modules/index.ts';
 import { HOSTNAME_PATTERN } from '../shared/http-names.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
+import { parseStartArgs, StartOptionError } from '../shared/start-options.ts';
 import { buildApp } from './app.ts';
 import { ConsumeActions } from './discovery/consume-actions.ts';
 import { DiscoveryService } from './discovery/discovery-service.ts';
@@ -24,6 +24,7 @@ import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
 import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { compileAll } from './lazy-schema-compilers.ts';
 import { ServedCertificate } from './served-certificate.ts';
 import { generateSetupCode } from './setup-code.ts';
 import { nodeHostname } from './system-facts.ts';
@@ -33,23 +34,25 @@ import { VpnMember } from './vpn/vpn-member.ts';
 import { vpnPublishing } from './vpn/vpn-publications.ts';
 import { VpnServer } from './vpn/vpn-server.ts';
 import { VpnServerStore } from './vpn/vpn-server-store.ts';
+import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: options } = parseArgs({
-  options: {
-    root: { type: 'string', default: process.env.CLOUDY_ROOT ?? '/' },
-    listen: { type: 'string', default: '0.0.0.0' },
-    'http-port': { type: 'string', default: '7000' },
-    'https-port': { type: 'string', default: '7443' },
-    'community-address': { type: 'string', default: '' },
-    'serf-port': { type: 'string', default: '' },
-    'serf-rpc-port': { type: 'string', default: '7373' },
-  },
-});
-const layout = nodeLayout(path.resolve(options.root!));
-const httpsPort = Number(options['https-port']);
-const httpPort = Number(options['http-port']);
+mapStackTracesLazily(import.meta.url);
+
+const options = (() => {
+  try {
+    return parseStartArgs(process.argv.slice(2), {}).options;
+  } catch (error) {
+    if (!(error instanceof StartOptionError)) throw error;
+    console.error(`cloudyd: ${error.message}`);
+    process.exit(64);
+  }
+})();
+const layout = nodeLayout(options.root);
+const { httpsPort, httpPort } = options;
 const version = (JSON.parse(readFileSync(path.join(repoDir, 'package.json'), 'utf8')) as { version: string }).version;
+
+const SCHEMA_WARM_UP_DELAY_MS = 10_000;
 
 async function waitForHelper(helper: HelperClient): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -59,7 +62,8 @@ async function waitForHelper(helper: HelperClient): Promise<void> {
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Started alongside the helper, cloudyd usually waits here for its socket: ask often, it costs a failed connect.
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 }
@@ -135,11 +139,7 @@ async function main(): Promise<void> {
         return certificate.discoveryPin;
       },
     },
-    start: {
-      communityAddress: options['community-address'] || undefined,
-      serfPort: options['serf-port'] ? Number(options['serf-port']) : undefined,
-      serfRpcPort: Number(options['serf-rpc-port']),
-    },
+    start: { communityAddress: options.communityAddress ?? undefined, serfPort: options.serfPort ?? undefined, serfRpcPort: options.serfRpcPort },
     log: (line) => console.log(`cloudyd: ${line}`),
   });
 
@@ -154,6 +154,11 @@ async function main(): Promise<void> {
     communityAddress: () => communityAddress(),
     log: (line) => console.log(`cloudyd: ${line}`),
   });
+
+  // Where the local CLI finds the API (under systemd nobody else records it). Written before the drop, like every file
+  // here: the root dir may be one cloudy cannot traverse.
+  writeFileSync(layout.endpointFile, JSON.stringify({ listen: options.listen, httpPort, httpsPort }));
+  if (account) handOver(account, [layout.endpointFile]);
 
   const cliToken = randomBytes(32).toString('base64url');
   writeFileSync(`${layout.cliTokenFile}.tmp`, cliToken, { mode: 0o600 });
@@ -189,6 +194,11 @@ async function main(): Promise<void> {
     },
   });
   await app.ready();
+  // Started as root, the checkout may be one only root can read (the helper starts cloudyd as cloudy otherwise): code
+  // loaded later must be loaded now. From the sources, ajv and fast-json-stringify load parts of themselves from
+  // node_modules as they compile (the build has them in its bundle); the OpenAPI document is built on its first request.
+  if (account && !import.meta.url.endsWith('.js')) compileAll();
+  if (account) await app.inject({ method: 'GET', url: '/api/openapi.json' });
   if (account) dropPrivileges(CLOUDY_ACCOUNT);
   await app.listen({ port: httpsPort, host: options.listen });
   const redirect = startRedirectServer();
@@ -200,6 +210,15 @@ async function main(): Promise<void> {
   }
   await modules.restoreEnabled();
   await discovery.start();
+  // Route schemas compile on first use (a faster start); the rest compile once the node is up, so a schema that does
+  // not compile shows in the log at every start, not at the first request to a rare route.
+  setTimeout(() => {
+    try {
+      compileAll();
+    } catch (error) {
+      console.error(`cloudyd: a route schema does not compile: ${(error as Error).message}`);
+    }
+  }, SCHEMA_WARM_UP_DELAY_MS).unref();
   await vpnMember.restore();
   helper.onReconnect = () => {
     console.log('cloudyd: the helper came back; starting the modules and networks that were running');

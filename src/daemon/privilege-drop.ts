@@ -13,9 +13,15 @@ export function lookupAccount(name: string): { uid: number; gid: number } | null
 export function dropPrivileges(account: string): void {
   const ids = lookupAccount(account);
   if (!ids) throw new Error(`the account ${account} does not exist; the helper creates it when it starts`);
-  process.setgroups!([ids.gid]);
-  process.setgid!(ids.gid);
-  process.setuid!(ids.uid);
+  try {
+    process.setgroups!([ids.gid]);
+    process.setgid!(ids.gid);
+    process.setuid!(ids.uid);
+  } catch (error) {
+    // Debian 13's Node refuses these in a running process (the CVE-2024-22017 guard). The helper starts cloudyd as
+    // cloudy directly whenever cloudy can read the code; this start came from a checkout only root can read.
+    throw new Error(`${(error as Error).message} Put the checkout where user ${account} can read it (not under /root), or install the package.`);
+  }
   if (process.getuid!() !== ids.uid || process.geteuid!() !== ids.uid) throw new Error('could not drop root privileges');
 }
 

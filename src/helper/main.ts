@@ -1,30 +1,53 @@
-// cloudy-helper: the root process. Composition root of the privileged side; nothing else runs as root.
-import { chownSync, mkdirSync } from 'node:fs';
+// cloudy-helper: the root process; nothing else runs as root. Started by systemd (cloudy-helper.service, next to
+// cloudyd.service) or by `cloudy start` (bin/cloudy's keeper loop), in which case it runs cloudyd too (--with-cloudyd).
+// This entry checks the options and the system and starts cloudyd; helper-service.ts is the rest, loaded after.
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
-import type { PrivilegedAction } from '../kit/privileged-action.ts';
-import { resolveDeclaredPath } from '../kit/template.ts';
-import { moduleManifests } from '../modules/index.ts';
-import { modulePrivilegedActions } from '../modules/privileged-index.ts';
+import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
-import { ActionRegistry } from './action-registry.ts';
-import { createDaemonActions } from './actions/daemon-actions.ts';
-import { AVAHI_SERVICES_DIR, createDiscoveryActions, SERF_HOME } from './actions/discovery-actions.ts';
-import { nodeActions } from './actions/node-actions.ts';
-import { packageActions } from './actions/package-actions.ts';
-import { createVpnActions, TINC_DIR } from './actions/vpn-actions.ts';
-import { AuditLog } from './audit-log.ts';
-import { HelperServer } from './helper-server.ts';
-import { EmbeddedSupervisor } from './supervisor.ts';
+import { parseStartArgs, StartOptionError, type StartOptions } from '../shared/start-options.ts';
+import { CloudydKeeper, otherLiveNode, readNodeState } from './cloudyd-keeper.ts';
 import { LocalSystemDoor } from './system-door.ts';
 
-const { values } = parseArgs({ options: { root: { type: 'string', default: process.env.CLOUDY_ROOT ?? '/' } } });
-const layout = nodeLayout(path.resolve(values.root!));
+mapStackTracesLazily(import.meta.url);
+
+/** Exit codes bin/cloudy's keeper loop does not restart on (sysexits.h): restarting would not help. */
+const EXIT_USAGE = 64;
+const EXIT_NOPERM = 77;
+const EXIT_CONFIG = 78;
+
+let options: StartOptions;
+let withCloudyd: boolean;
+let supervisorKind: string;
+try {
+  const parsed = parseStartArgs(process.argv.slice(2), { 'with-cloudyd': { type: 'boolean' }, supervisor: { type: 'string' } });
+  options = parsed.options;
+  withCloudyd = parsed.extra['with-cloudyd'] === true;
+  // systemd runs the daemons when it is PID 1 (sd_booted's test) and this node owns the machine's root.
+  supervisorKind = String(parsed.extra.supervisor ?? (existsSync('/run/systemd/system') && parsed.options.root === '/' ? 'systemd' : 'embedded'));
+  if (!['embedded', 'systemd'].includes(supervisorKind)) throw new StartOptionError(`--supervisor: "${supervisorKind}" is not embedded or systemd`);
+} catch (error) {
+  if (!(error instanceof StartOptionError)) throw error;
+  console.error(`cloudy: ${error.message}`);
+  process.exit(EXIT_USAGE);
+}
+const layout = nodeLayout(options.root);
 
 if (process.getuid?.() !== 0) {
-  console.error('cloudy-helper must run as root: it is the only part of Cloudy that changes the system.');
-  process.exit(1);
+  console.error('cloudy start must run as root: the helper is the only part of Cloudy that changes the system, and cloudyd drops to user cloudy.');
+  process.exit(EXIT_NOPERM);
+}
+
+// `cloudy start` records itself in node.json; a second one for the same root stops here, before touching anything.
+const stateFile = path.join(layout.runDir, 'node.json');
+const keeperPid = Number(process.env.CLOUDY_KEEPER_PID) || process.pid;
+if (withCloudyd) {
+  const running = otherLiveNode(readNodeState(stateFile), keeperPid);
+  if (running) {
+    console.error(`cloudy: a Cloudy node already runs under ${layout.root} (pid ${running}); stop it first.`);
+    process.exit(EXIT_CONFIG);
+  }
 }
 
 // Explicit 0755 on every level: daemons running as their own users must traverse the root dir.
@@ -32,38 +55,22 @@ for (const dir of [layout.etcDir, layout.runDir]) mkdirSync(dir, { recursive: tr
 mkdirSync(path.dirname(layout.logDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.logDir, { recursive: true, mode: 0o750 });
 
-const declaredPaths = moduleManifests.flatMap((manifest) => Object.values(manifest.paths).map((declared) => resolveDeclaredPath(layout.root, declared)));
-const areaPaths = [SERF_HOME, AVAHI_SERVICES_DIR, TINC_DIR].map((declared) => resolveDeclaredPath(layout.root, declared));
-const door = new LocalSystemDoor([layout.etcDir, path.join(layout.root, 'etc/hostname'), ...areaPaths, ...declaredPaths]);
-const account = await door.ensureSystemUser(CLOUDY_ACCOUNT, layout.dataDir);
+// Only the user lookup here: the door with the declared paths is the service's (helper-service.ts).
+const account = await new LocalSystemDoor([]).ensureSystemUser(CLOUDY_ACCOUNT, layout.dataDir);
 mkdirSync(path.dirname(layout.dataDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.dataDir, { recursive: true, mode: 0o750 });
 chownSync(layout.dataDir, account.uid, account.gid);
 
-const supervisor = new EmbeddedSupervisor(path.join(layout.runDir, 'supervisor'));
-const reaped = supervisor.reapOrphans();
-if (reaped.length > 0) console.log(`cloudy-helper: stopped daemons left by a previous helper: ${reaped.join(', ')}`);
-
-const actions = [...nodeActions, ...packageActions, ...createDaemonActions(supervisor), ...createDiscoveryActions(supervisor), ...createVpnActions(supervisor), ...modulePrivilegedActions] as PrivilegedAction[];
-const registry = new ActionRegistry(moduleManifests, actions);
-const server = new HelperServer({
-  socketPath: layout.helperSocket,
-  socketGid: account.gid,
-  registry,
-  audit: new AuditLog(layout.auditLogFile),
-  context: { root: layout.root, door, manifest: (id) => registry.manifest(id) },
-});
-await server.listen();
-console.log(`cloudy-helper: listening on ${layout.helperSocket} (${registry.names().length} actions)`);
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`cloudy-helper: ${signal}, stopping daemons`);
-  await server.close();
-  await supervisor.stopAll();
-  process.exit(0);
+const cloudyd = withCloudyd ? new CloudydKeeper(options, stateFile, keeperPid, account) : null;
+if (cloudyd) {
+  const orphan = cloudyd.reapOrphan();
+  if (orphan) console.log(`cloudy-helper: stopped the cloudyd a previous helper left running (pid ${orphan})`);
+  // Before the helper loads its actions, modules and schemas: cloudyd loads its own code meanwhile (the longer part
+  // of a cold start) and waits for the socket.
+  cloudyd.start();
+  // Until the service below takes over the signals, a stop must not leave cloudyd running without us.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void cloudyd.stop().then(() => process.exit(0)));
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+
+const { serveHelper } = await import('./helper-service.ts');
+await serveHelper({ layout, account, supervisorKind, cloudyd });

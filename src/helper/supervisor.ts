@@ -32,14 +32,15 @@ export interface SupervisorLogLine {
   text: string;
 }
 
-/** What a systemd backend will implement too. */
+/** Implemented by this embedded supervisor and by the systemd one (systemd-supervisor.ts), which asks systemctl. */
 export interface Supervisor {
   start(daemon: SupervisedDaemon): Promise<DaemonStatus>;
   stop(id: string): Promise<void>;
   /** Sends a signal to the daemon's main process (e.g. SIGHUP to reload); false when it is not running. */
-  signal(id: string, signal: NodeJS.Signals): boolean;
-  status(id: string): DaemonStatus;
-  logs(id: string, limit: number): SupervisorLogLine[];
+  signal(id: string, signal: NodeJS.Signals): boolean | Promise<boolean>;
+  status(id: string): DaemonStatus | Promise<DaemonStatus>;
+  logs(id: string, limit: number): SupervisorLogLine[] | Promise<SupervisorLogLine[]>;
+  /** When the helper stops: the embedded supervisor stops its daemons with it. */
   stopAll(): Promise<void>;
 }
 

@@ -13,6 +13,8 @@ export interface NodeLayout {
   auditLogFile: string;
   databaseFile: string;
   cliTokenFile: string;
+  /** `{listen, httpPort, httpsPort}` of the running cloudyd, for the local CLI. */
+  endpointFile: string;
   helperSocket: string;
 }
 
@@ -30,6 +32,7 @@ export function nodeLayout(root: string): NodeLayout {
     auditLogFile: at('var/log/cloudy/helper-audit.log'),
     databaseFile: at('var/lib/cloudy/cloudy.db'),
     cliTokenFile: at('var/lib/cloudy/cli-token'),
+    endpointFile: at('var/lib/cloudy/endpoint.json'),
     helperSocket: at('run/cloudy/helper.sock'),
   };
 }

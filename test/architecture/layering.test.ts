@@ -31,7 +31,7 @@ test("only the helper's composition root reaches modules' privileged actions", (
       if (/^src\/modules\/[^/]+\/privileged\.ts$/.test(target)) {
         assert.equal(source.file, 'src/modules/privileged-index.ts', `${source.file} imports ${target}`);
       }
-      if (target === 'src/modules/privileged-index.ts') assert.equal(source.file, 'src/helper/main.ts', `${source.file} imports ${target}`);
+      if (target === 'src/modules/privileged-index.ts') assert.equal(source.file, 'src/helper/helper-service.ts', `${source.file} imports ${target}`);
     }
   }
 });
@@ -47,7 +47,7 @@ test('modules never import each other, nor the daemon, helper or CLI', () => {
 });
 
 test('the core imports no module; only composition roots list them', () => {
-  const compositionRoots = new Set(['src/daemon/main.ts', 'src/helper/main.ts']);
+  const compositionRoots = new Set(['src/daemon/main.ts', 'src/helper/helper-service.ts']);
   for (const source of sources.filter((candidate) => /^src\/(daemon|helper|cli|kit|shared)\//.test(candidate.file) && !isTest(candidate.file))) {
     if (compositionRoots.has(source.file)) continue;
     for (const target of source.imports) assert.ok(!target.startsWith('src/modules/'), `${source.file} imports ${target}`);

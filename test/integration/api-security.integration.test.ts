@@ -9,7 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 
-import { repoDir, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
+import { cloudyStartArgv, repoDir, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { PanelSession, rawRequest } from '../support/panel-session.ts';
 
 let node: StartedNode;
@@ -242,8 +242,9 @@ test('the hostname set in the panel is written under the node root and shown on 
 });
 
 test('a second node on the same root dir refuses to start', () => {
-  const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', node.root, '--https-port', '1', '--http-port', '2'], { cwd: repoDir, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(second.status, 1);
+  const [command, ...args] = cloudyStartArgv(['--root', node.root, '--https-port', '1', '--http-port', '2']);
+  const second = spawnSync(command!, args, { cwd: repoDir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(second.status, 78, 'EX_CONFIG: the keeper loop does not restart it');
   assert.match(second.stderr, /already runs under/);
 });
 

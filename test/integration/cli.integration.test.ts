@@ -8,7 +8,7 @@ import { nodeWithAdminForFile, repoDir } from '../support/cloudy-node.ts';
 const given = nodeWithAdminForFile();
 
 function cloudy(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/cloudy', '--root', given.node.root, ...args], { cwd: repoDir, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync('bin/cloudy', ['--root', given.node.root, ...args], { cwd: repoDir, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -58,7 +58,7 @@ test('mistakes get a sentence, not a stack trace', () => {
   const missing = cloudy('module', 'show', 'nosuchmodule');
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /Module nosuchmodule does not exist/);
-  const noNode = spawnSync(process.execPath, ['bin/cloudy', '--root', '/nonexistent-root', 'status'], { cwd: repoDir, encoding: 'utf8' });
+  const noNode = spawnSync('bin/cloudy', ['--root', '/nonexistent-root', 'status'], { cwd: repoDir, encoding: 'utf8' });
   assert.equal(noNode.status, 1);
   assert.match(noNode.stderr, /no running Cloudy node under \/nonexistent-root/);
   assert.doesNotMatch(noNode.stderr, /\n\s+at /);

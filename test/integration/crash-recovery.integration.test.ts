@@ -92,20 +92,24 @@ test('kill -9 during a config change: the saved config is whole and gets applied
   assert.ok(statSync(nodeLayout(given.node.root).databaseFile).size > 0);
 });
 
-test('kill -9 of the helper: the daemons it left are reaped and the running modules come back', async () => {
+test('kill -9 of the helper: the daemons and the cloudyd it left are reaped and the running modules come back', async () => {
   const oldHelper = given.node.state().helperPid!;
   const oldDaemon = (await moduleState(given.session, 'syncthing')).state.daemons[0].pid;
+  const oldCloudyd = given.node.state().cloudydPid!;
   process.kill(oldHelper, 'SIGKILL');
-  await waitFor(async () => given.node.state().helperPid !== oldHelper, 'the launcher restarts the helper', 30_000);
+  await waitFor(async () => given.node.state().helperPid !== oldHelper, "bin/cloudy's keeper loop restarts the helper", 30_000);
+  await waitFor(async () => !isAlive(oldCloudyd), 'the new helper stops the cloudyd the old one ran (it holds the ports) and starts its own', 30_000);
   await waitFor(async () => !isAlive(oldDaemon), 'the orphaned daemon is stopped by the new helper', 30_000);
   await waitFor(
     async () => {
       const detail = await moduleState(given.session, 'syncthing').catch(() => null);
       return detail?.state.running === true && detail.state.daemons[0].pid !== oldDaemon;
     },
-    'cloudyd notices the new helper and starts Syncthing again',
+    'the new cloudyd starts Syncthing again',
     60_000,
   );
   assertConsistentFiles();
-  await runOperation(given.session, 'syncthing', 'stop');
+  // The restored start may still be finishing its last step (applying the config): the stop waits its turn.
+  await waitFor(async () => (await given.session.request('POST', '/api/modules/syncthing/stop')).status === 202, 'the stop is accepted', 30_000);
+  await waitFor(async () => (await moduleState(given.session, 'syncthing')).state.running === false, 'Syncthing stopped', 60_000);
 });

@@ -28,7 +28,7 @@ describe('discovery on one node', { timeout: 400_000 }, () => {
   /** The CLI as a user runs it; asynchronous, so plain agents' log pipes keep draining. */
   async function cloudy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, ['bin/cloudy', '--root', node.root, ...args], { cwd: repoDir, encoding: 'utf8' });
+      const { stdout, stderr } = await execFileAsync('bin/cloudy', ['--root', node.root, ...args], { cwd: repoDir, encoding: 'utf8' });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };

@@ -17,7 +17,7 @@ after(async () => {
 });
 
 const checkout = path.join(privateParent, 'cloudy');
-for (const part of ['package.json', 'src', 'node_modules', 'dist']) cpSync(path.join(repoDir, part), path.join(checkout, part), { recursive: true, verbatimSymlinks: true });
+for (const part of ['package.json', 'bin', 'src', 'node_modules', 'dist']) cpSync(path.join(repoDir, part), path.join(checkout, part), { recursive: true, verbatimSymlinks: true });
 
 // Both ways a checkout runs: the sources through tsx (the tests) and the production build (`npm start`), whose
 // bundles must not load a chunk after cloudyd has dropped to a user that cannot read the checkout.

@@ -122,7 +122,7 @@ test('after a hostname change the served certificate names the new host, keeps i
   // The swapped context must keep the profile: Node's setSecureContext resets every option it is not given.
   await assertIntermediateProfile('after the certificate changed');
   await waitForOwnPin('renamed-node', sha256(after.certificate.raw).subarray(0, 12).toString('base64url'));
-  const cli = spawnSync(process.execPath, ['bin/cloudy', '--root', given.node.root, '--json', 'status'], { cwd: repoDir, encoding: 'utf8', timeout: 60_000 });
+  const cli = spawnSync('bin/cloudy', ['--root', given.node.root, '--json', 'status'], { cwd: repoDir, encoding: 'utf8', timeout: 60_000 });
   assert.equal(cli.status, 0, `the CLI trusts the new certificate: ${cli.stderr}`);
   assert.equal(JSON.parse(cli.stdout).node.hostname, 'renamed-node');
 

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { nodeLayout } from '../../src/shared/node-layout.ts';
+import { cloudyStartArgv } from '../support/cloudy-node.ts';
 import { createLab, type Lab, type LabHost, type LabProcess } from '../support/netns-lab.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,8 +67,7 @@ interface HealthAnswer {
 interface RunningNode { host: LabHost; root: string; process: LabProcess }
 
 function startNode(lab: Lab, host: LabHost, root: string): RunningNode {
-  const argv = [process.execPath, '--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root,
-    '--listen', host.address, '--http-port', String(HTTP_PORT), '--https-port', String(HTTPS_PORT)];
+  const argv = cloudyStartArgv(['--root', root, '--listen', host.address, '--http-port', String(HTTP_PORT), '--https-port', String(HTTPS_PORT)]);
   return { host, root, process: lab.spawn(host, argv, { cwd: REPO_ROOT }) };
 }
 

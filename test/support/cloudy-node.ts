@@ -1,4 +1,4 @@
-// Starts a real Cloudy node (launcher + helper + cloudyd) in a temp root dir for a test, and stops it by PID.
+// Starts a real Cloudy node (bin/cloudy's keeper loop, the helper and cloudyd) in a temp root dir for a test, and stops it by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, chmodSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
@@ -11,13 +11,16 @@ import { PanelSession } from './panel-session.ts';
 
 export const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface NodeState {
-  pid: number;
-  helperPid: number | null;
-  cloudydPid: number | null;
-  httpsPort: number;
-  httpPort: number;
+/**
+ * `cloudy start ARGS` the way an owner runs it: bin/cloudy, whose keeper loop runs the helper, which runs cloudyd.
+ * From the TypeScript sources through tsx, or from the production build (dist/node, as `npm start` does) if `built`.
+ */
+export function cloudyStartArgv(args: string[], options: { built?: boolean; checkout?: string } = {}): string[] {
+  return ['env', `CLOUDY_FROM_SOURCE=${options.built ? '' : '1'}`, path.join(options.checkout ?? repoDir, 'bin/cloudy'), 'start', ...args];
 }
+
+export type { NodeState } from '../../src/helper/cloudyd-keeper.ts';
+import type { NodeState } from '../../src/helper/cloudyd-keeper.ts';
 
 export interface StartedNode {
   root: string;
@@ -63,18 +66,15 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
 
 /** @param checkout the Cloudy checkout to run (default: this one). */
 /** @param communityAddress where discovery binds (default: the listen address). */
-/** @param built run the production build (`node dist/node/cloudy.js`, as `npm start` does) instead of the sources through tsx. */
+/** @param built run the production build (dist/node, as `npm start` does) instead of the sources through tsx. */
 export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string; communityAddress?: string; built?: boolean } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
   const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // Discovery stays on loopback too: no gossip or multicast leaves the machine from a test outside a lab namespace.
   const discovery = ['--community-address', options.communityAddress ?? listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
-  const child = spawn(
-    process.execPath,
-    [...(options.built ? ['dist/node/cloudy.js'] : ['--import', 'tsx', 'src/cli/cloudy.ts']), 'start', '--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery],
-    { cwd: options.checkout ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [command, ...args] = cloudyStartArgv(['--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery], options);
+  const child = spawn(command!, args, { cwd: options.checkout ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-64_000)));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { repoDir } from './cloudy-node.ts';
+import { cloudyStartArgv, repoDir } from './cloudy-node.ts';
 import type { Lab, LabHost, LabProcess } from './netns-lab.ts';
 
 export interface LabNode {
@@ -34,7 +34,7 @@ export async function startLabNode(lab: Lab, host: LabHost, options: { extraArgs
   mkdirSync(path.join(root, 'etc'), { recursive: true });
   await writeFile(path.join(root, 'etc/hostname'), `${host.name}\n`);
   await options.beforeStart?.(root);
-  const launch = () => lab.spawn(host, [process.execPath, '--import', 'tsx', 'src/cli/cloudy.ts', 'start', '--root', root, '--listen', host.address, ...extraArgs], { cwd: repoDir });
+  const launch = () => lab.spawn(host, cloudyStartArgv(['--root', root, '--listen', host.address, ...extraArgs]), { cwd: repoDir });
   const run = (...args: string[]) => lab.run(host, [process.execPath, '--import', 'tsx', path.join(repoDir, 'src/cli/cloudy.ts'), '--root', root, ...args], { timeoutMs: 60_000, env: { ...process.env } });
   const node: LabNode = {
     host,

@@ -1,9 +1,11 @@
 // Multi-host test lab: N network namespaces on a private bridge, PID-tracked processes, leak-free teardown.
 import { execFile, execFileSync, spawn as spawnChild } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+
+import { cleanUpOnExit, sendSignal, settlesWithin, startTimeOf } from './process-kit.ts';
 
 export interface LabHost { name: string; netns: string; address: string }
 export interface LabProcess {
@@ -43,23 +45,6 @@ function ipSync(...args: string[]): string {
   try { return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return ''; }
 }
 
-/** Field 22 of /proc/PID/stat: start time in clock ticks since boot. Same PID + same start time = same process. */
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch { return undefined; }
-}
-function sendSignal(pid: number, signal: NodeJS.Signals): void {
-  try { process.kill(pid, signal); } catch { /* already gone */ }
-}
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([promise.then(() => true), sleep(ms, false, { signal: timer.signal })]);
-  } finally { timer.abort(); }
-}
 const pidsIn = (output: string): number[] => output.split(/\s+/).filter(Boolean).map(Number);
 
 /** Random 10.a.b.0/24 in a range home and cloud networks rarely use, not overlapping any local address. */
@@ -282,18 +267,7 @@ let exitCleanupRegistered = false;
 function registerExitCleanup(): void {
   if (exitCleanupRegistered) return;
   exitCleanupRegistered = true;
-  const destroyAllSync = () => { for (const lab of liveLabs) lab.destroySync(); };
-  process.on('exit', destroyAllSync);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // Not `once`: while the cleanup runs, a second signal (the test runner forwards it) must wait
-    // for this handler instead of hitting the restored default action and killing us midway.
-    process.on(signal, function onSignal() {
-      destroyAllSync();
-      process.off(signal, onSignal);
-      // Listening disabled the default action (exit); restore it unless someone else handles the signal.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
+  cleanUpOnExit(() => { for (const lab of liveLabs) lab.destroySync(); });
 }
 
 /**

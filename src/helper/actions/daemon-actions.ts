@@ -97,7 +97,7 @@ export function createDaemonActions(supervisor: Supervisor) {
       args: Type.Object({ module: Type.String({ pattern: MODULE_ID_PATTERN }) }, { additionalProperties: false }),
       result: Type.Array(DaemonStatus),
       async run({ module }, context) {
-        return context.manifest(module).daemons.map((daemon) => supervisor.status(supervisedId(module, daemon.name)));
+        return Promise.all(context.manifest(module).daemons.map((daemon) => supervisor.status(supervisedId(module, daemon.name))));
       },
     }),
     defineAction({

@@ -1,4 +1,5 @@
 // Root actions of discovery: install and run the Serf agent from validated settings; publish through avahi's service files.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { Type } from '@sinclair/typebox';
@@ -73,7 +74,7 @@ function agentConfig(settings: typeof AgentSettings.static): Record<string, unkn
 }
 
 async function agentStatus(supervisor: Supervisor, context: ActionContext) {
-  const [{ installed, packages }, status] = [await queryPackages(['serf'], context), supervisor.status(SERF_DAEMON_ID)];
+  const [{ installed, packages }, status] = [await queryPackages(['serf'], context), await supervisor.status(SERF_DAEMON_ID)];
   return { installed, version: packages[0]?.version ?? null, state: status.state, pid: status.pid, restarts: status.restarts };
 }
 
@@ -93,6 +94,9 @@ export function createDiscoveryActions(supervisor: Supervisor) {
       result: AgentStatus,
       async run(_args, context) {
         await installPackages(['serf'], context);
+        // Under systemd the package starts its own agent (serf.service) on the gossip port ours needs; the .deb's
+        // postinst does the same when serf comes as its dependency.
+        if (existsSync('/run/systemd/system')) await context.door.run('systemctl', ['disable', '--now', 'serf.service'], { timeoutMs: 30_000 });
         return agentStatus(supervisor, context);
       },
     }),
@@ -109,7 +113,7 @@ export function createDiscoveryActions(supervisor: Supervisor) {
         const configFile = path.join(home, 'agent.json');
         const config = `${JSON.stringify(agentConfig(settings), null, 2)}\n`;
         const previous = await context.door.readFile(configFile).catch(() => null);
-        const status = supervisor.status(SERF_DAEMON_ID);
+        const status = await supervisor.status(SERF_DAEMON_ID);
         const alive = ['running', 'starting', 'backoff'].includes(status.state);
         if (previous === config && alive) return agentStatus(supervisor, context);
         await context.door.writeFileAtomic(configFile, config, { mode: 0o600, user: SERF_USER });

@@ -28,8 +28,8 @@ async function publicKeyOf(context: ActionContext, privateKeyFile: string): Prom
   return result.code === 0 && new RegExp(RSA_PUBLIC_KEY_PATTERN).test(`${key}\n`) ? `${key}\n` : null;
 }
 
-function tincdStatus(supervisor: Supervisor, network: string) {
-  const status = supervisor.status(daemonId(network));
+async function tincdStatus(supervisor: Supervisor, network: string) {
+  const status = await supervisor.status(daemonId(network));
   return { state: status.state, pid: status.pid, restarts: status.restarts };
 }
 
@@ -131,7 +131,7 @@ export function createVpnActions(supervisor: Supervisor) {
       description: 'Send SIGHUP to tincd: it rereads its files, connects to new peers and drops removed ones, without a restart',
       args: NetworkArgs,
       result: Type.Object({ reloaded: Type.Boolean() }),
-      run: async ({ network }) => ({ reloaded: supervisor.signal(daemonId(network), 'SIGHUP') }),
+      run: async ({ network }) => ({ reloaded: await supervisor.signal(daemonId(network), 'SIGHUP') }),
     }),
     defineAction({
       name: 'vpn.stop',
