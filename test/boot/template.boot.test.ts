@@ -1,12 +1,14 @@
-// The rootfs template booted with systemd-nspawn: the panel comes up with a setup code and nothing else to do, as two
-// hardened services; an administrator survives a reboot, an upgrade and a remove/reinstall; purge leaves nothing.
+// The package on Debian 13 booted with systemd-nspawn, twice: in a rootfs this test builds (the .deb installed by apt,
+// Syncthing's package at hand for a module) and in the template tarball as shipped. The panel comes up with a setup code
+// and nothing else to do, as two hardened services; module daemons are units of their own; an administrator survives
+// a restart of cloudyd, a reboot, an upgrade and a remove/reinstall; purge leaves nothing.
 import assert from 'node:assert/strict';
 import { copyFile, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { buildDebVersion, debField, ensureDeb, ensureTemplate, scratchDir } from '../support/boot-images.ts';
+import { buildDebVersion, debField, ensureDeb, ensureTemplate, ensureTestRootfs, scratchDir } from '../support/boot-images.ts';
 import { createLab, type Lab } from '../support/netns-lab.ts';
 import { Container, extractRootfs } from '../support/nspawn-container.ts';
 import { plainHttpGet, waitForHealth } from '../support/panel-health.ts';
@@ -52,7 +54,12 @@ interface ProcessInfo { pid: number; exe: string; uids: number[]; rssKb: number;
 
 const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
 
-describe('the rootfs template, booted with systemd-nspawn', { timeout: 600_000, skip: process.getuid?.() !== 0 && 'needs root for systemd-nspawn and network namespaces' }, () => {
+const IMAGES = [
+  { title: 'a Debian 13 rootfs with the .deb installed, booted with systemd-nspawn', image: ensureTestRootfs, hasSyncthing: true },
+  { title: 'the rootfs template, booted with systemd-nspawn', image: ensureTemplate, hasSyncthing: false },
+];
+
+for (const { title, image, hasSyncthing } of IMAGES) describe(title, { timeout: 600_000, skip: process.getuid?.() !== 0 && 'needs root for systemd-nspawn and network namespaces' }, () => {
   let lab: Lab;
   let rootfs: string;
   let scratch: string;
@@ -87,7 +94,7 @@ describe('the rootfs template, booted with systemd-nspawn', { timeout: 600_000, 
 
   before(async () => {
     deb = await ensureDeb();
-    const template = await ensureTemplate(deb);
+    const template = await image(deb);
     scratch = await scratchDir('boot-template');
     rootfs = path.join(scratch, 'rootfs');
     await extractRootfs(template, rootfs);
@@ -112,6 +119,8 @@ describe('the rootfs template, booted with systemd-nspawn', { timeout: 600_000, 
 
     const setupCode = (await inside().check(['cat', '/etc/cloudy/setup-code'])).trim();
     assert.ok(setupCode.length > 0, 'a setup code is stored');
+    const journal = await inside().check(['journalctl', '--no-pager', '--output', 'cat', '--unit', 'cloudyd']);
+    assert.ok(journal.includes(`enter the setup code ${setupCode}`), `the journal shows the setup code:\n${journal}`);
     const session = new PanelSession(baseUrl);
     assert.equal((await session.setup(setupCode, ADMIN.username, ADMIN.password)).status, 200);
     assert.equal((await waitForHealth(baseUrl)).setupRequired, false);
@@ -141,6 +150,31 @@ describe('the rootfs template, booted with systemd-nspawn', { timeout: 600_000, 
     assert.deepEqual(helper.uids, [0, 0, 0, 0], 'the helper runs as root');
     assert.deepEqual(cloudyd.uids, [cloudyUid, cloudyUid, cloudyUid, cloudyUid], 'cloudyd runs as cloudy (real, effective, saved, filesystem)');
     t.diagnostic(`idle RSS: cloudy-helper ${(helper.rssKb / 1024).toFixed(1)} MB, cloudyd ${(cloudyd.rssKb / 1024).toFixed(1)} MB`);
+  });
+
+  // Only where the image holds a module's package: the template has none, and its container has no network for apt.
+  if (hasSyncthing) test('a module is installed and started through Cloudy and runs as its own unit; restarting cloudyd keeps the administrator', async () => {
+    const cloudy = (...args: string[]) => inside().check(['cloudy', ...args], { timeoutMs: 180_000 });
+    await cloudy('module', 'install', 'syncthing');
+    await cloudy('module', 'start', 'syncthing');
+    const unit = 'cloudy-syncthing-syncthing.service';
+    assert.equal((await inside().exec(['systemctl', 'is-active', unit])).stdout.trim(), 'active');
+    const syncthingPid = Number((await inside().check(['systemctl', 'show', '-p', 'MainPID', '--value', unit])).trim());
+    const processes = JSON.parse(await inside().check(['node', '-e', PROCESS_LIST])) as ProcessInfo[];
+    const syncthingUid = Number((await inside().check(['id', '-u', 'cloudy-syncthing'])).trim());
+    assert.equal(processes.find((info) => info.pid === syncthingPid)?.uids[0], syncthingUid, 'Syncthing runs as its own user');
+    const shown = JSON.parse(await cloudy('--json', 'module', 'show', 'syncthing')) as { state: { running: boolean; daemons: Array<{ pid: number | null }> } };
+    assert.equal(shown.state.running, true);
+    assert.equal(shown.state.daemons[0]?.pid, syncthingPid, 'the panel reports the process of the unit');
+
+    await inside().check(['systemctl', 'stop', 'cloudyd']);
+    await assert.rejects(rawRequest(baseUrl, 'GET', '/api/health'), 'cloudyd is stopped');
+    assert.equal((await inside().exec(['systemctl', 'is-active', unit])).stdout.trim(), 'active', 'the module does not depend on cloudyd running');
+    await inside().check(['systemctl', 'start', 'cloudyd']);
+    assert.equal((await waitForHealth(baseUrl)).setupRequired, false);
+    await signsIn();
+    await cloudy('module', 'stop', 'syncthing');
+    assert.notEqual((await inside().exec(['systemctl', 'is-active', unit])).stdout.trim(), 'active', 'stopping the module stops its unit');
   });
 
   test("module daemons are systemd units the helper makes: discovery's Serf agent, with its logs from the journal", async (t) => {

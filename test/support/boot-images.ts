@@ -93,6 +93,21 @@ export async function ensureTemplate(deb: string): Promise<string> {
   return template;
 }
 
+/**
+ * A Debian 13 rootfs the test builds itself, with the .deb installed as in the template and Syncthing's package already
+ * there (the containers have no network, so a module can only be installed from what the image holds; Cloudy's own
+ * install step then finds it installed). Cached under .tmp/boot-rootfs by the package's hash.
+ */
+export async function ensureTestRootfs(deb: string): Promise<string> {
+  const key = createHash('sha256').update(await readFile(deb)).digest('hex').slice(0, 16);
+  const tarball = path.join(ROOTFS_CACHE, `cloudy-trixie-${key}.tar.zst`);
+  if (await mtimeOf(tarball) > 0) return tarball;
+  await mkdir(ROOTFS_CACHE, { recursive: true });
+  for (const stale of (await readdir(ROOTFS_CACHE)).filter((name) => name.startsWith('cloudy-trixie-'))) await rm(path.join(ROOTFS_CACHE, stale), { force: true });
+  await runLogged('rootfs-cloudy', [process.execPath, '--import', 'tsx', 'scripts/build-template.ts', '--deb', deb, '--include', 'syncthing', '--output', tarball]);
+  return tarball;
+}
+
 /** The packages a .deb depends on, first alternative of each, without versions: `nodejs (>= 20), openssl` → both names. */
 export async function dependenciesOf(deb: string): Promise<string[]> {
   return (await debField(deb, 'Depends')).split(',').map((clause) => clause.split('|')[0]!.replace(/\(.*\)/, '').trim()).filter(Boolean);
