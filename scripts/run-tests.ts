@@ -38,5 +38,6 @@ const result = spawnSync(
 const tap = readFileSync(tapFile, 'utf8');
 rmSync(scratch, { recursive: true, force: true });
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
+// A test cancelled because its suite's before-hook failed did not pass: it counts as failed.
+console.log(`${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);

@@ -85,7 +85,7 @@ export class CloudydKeeper {
     private readonly options: StartOptions,
     private readonly stateFile: string,
     private readonly keeperPid: number,
-    private readonly account: { uid: number; gid: number },
+    account: { uid: number; gid: number },
   ) {
     const program = cloudydProgram();
     this.argv = [...program.argv, ...startOptionArgs(options)];
@@ -99,8 +99,12 @@ export class CloudydKeeper {
     const previous = readNodeState(this.stateFile);
     const pid = previous?.cloudydPid;
     if (!pid || !previous.cloudydStartTime || processStartTime(pid) !== previous.cloudydStartTime) return null;
-    process.kill(pid, 'SIGKILL');
-    return pid;
+    try {
+      process.kill(pid, 'SIGKILL');
+      return pid;
+    } catch {
+      return null; // It exited in between.
+    }
   }
 
   start(): void {

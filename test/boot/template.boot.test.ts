@@ -224,10 +224,14 @@ for (const { title, image, hasSyncthing } of IMAGES) describe(title, { timeout: 
     const upgrade = await buildDebVersion(newVersion, scratch);
     t.diagnostic(`building ${path.basename(upgrade)} took ${Date.now() - buildStarted} ms`);
     await copyFile(upgrade, path.join(rootfs, 'root/new.deb'));
+    // A browser signed in before the upgrade is still signed in after it: sessions live in the database, not in memory.
+    const before = new PanelSession(baseUrl);
+    assert.equal((await before.login(ADMIN.username, ADMIN.password)).status, 200);
 
     await apt('install', '/root/new.deb');
     assert.equal((await inside().check(['dpkg-query', '-W', '-f', '${Version}', 'cloudy'])).trim(), newVersion);
     assert.equal((await waitForHealth(baseUrl)).setupRequired, false);
+    assert.equal((await before.request('GET', '/api/node')).status, 200, 'the session from before the upgrade still works');
     await signsIn();
 
     await apt('remove', 'cloudy');
