@@ -2,6 +2,7 @@
 // cloudyd.service) or by `cloudy start` (bin/cloudy's keeper loop), in which case it runs cloudyd too (--with-cloudyd).
 // This entry checks the options and the system and starts cloudyd; helper-service.ts is the rest, loaded after.
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
@@ -11,6 +12,18 @@ import { CloudydKeeper, otherLiveNode, readNodeState } from './cloudyd-keeper.ts
 import { LocalSystemDoor } from './system-door.ts';
 
 mapStackTracesLazily(import.meta.url);
+
+function helperAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    // No file, or a file nobody listens on (left by a helper that was killed): no helper.
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /** Exit codes bin/cloudy's keeper loop does not restart on (sysexits.h): restarting would not help. */
 const EXIT_USAGE = 64;
@@ -46,6 +59,11 @@ if (withCloudyd) {
   const running = otherLiveNode(readNodeState(stateFile), keeperPid);
   if (running) {
     console.error(`cloudy: a Cloudy node already runs under ${layout.root} (pid ${running}); stop it first.`);
+    process.exit(EXIT_CONFIG);
+  }
+  // A helper that answers on the socket was not started by `cloudy start` (node.json knows those): systemd's.
+  if (await helperAnswers(layout.helperSocket)) {
+    console.error(`cloudy: a Cloudy node already runs under ${layout.root} (its helper answers on ${layout.helperSocket}; installed from the package, it is the cloudy-helper and cloudyd services: systemctl status cloudyd).`);
     process.exit(EXIT_CONFIG);
   }
 }

@@ -149,6 +149,11 @@ for (const { title, image, hasSyncthing } of IMAGES) describe(title, { timeout: 
     const cloudyd = nodes.find((info) => info.pid === cloudydPid)!;
     assert.deepEqual(helper.uids, [0, 0, 0, 0], 'the helper runs as root');
     assert.deepEqual(cloudyd.uids, [cloudyUid, cloudyUid, cloudyUid, cloudyUid], 'cloudyd runs as cloudy (real, effective, saved, filesystem)');
+    // `cloudy start` by hand next to the services would take their socket and ports: it refuses.
+    const second = await inside().exec(['cloudy', 'start'], { timeoutMs: 60_000 });
+    assert.equal(second.code, 78, `cloudy start next to the services exits 78:\n${second.stdout}${second.stderr}`);
+    assert.match(second.stderr, /already runs under \/ .*systemctl status cloudyd/);
+    assert.equal((await inside().check(['systemctl', 'show', '-p', 'MainPID', '--value', 'cloudy-helper'])).trim(), String(helperPid), 'the service was not disturbed');
     t.diagnostic(`idle RSS: cloudy-helper ${(helper.rssKb / 1024).toFixed(1)} MB, cloudyd ${(cloudyd.rssKb / 1024).toFixed(1)} MB`);
   });
 
