@@ -28,8 +28,8 @@ const OPTIONS = {
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
-/** The parseArgs option table, for a program that also has options of its own. */
-export function startOptionSpec(env: NodeJS.ProcessEnv = process.env): Record<OptionName, { type: 'string'; default: string }> {
+/** The parseArgs option table, each default from its environment variable. */
+function startOptionSpec(env: NodeJS.ProcessEnv = process.env): Record<OptionName, { type: 'string'; default: string }> {
   return Object.fromEntries(Object.entries(OPTIONS).map(([name, option]) => [name, { type: 'string', default: env[option.env] || option.fallback }])) as Record<
     OptionName,
     { type: 'string'; default: string }
@@ -49,7 +49,7 @@ function address(name: string, text: string): string {
 }
 
 /** Checks and converts what parseArgs gave for the start options. */
-export function toStartOptions(values: Record<OptionName, string | undefined>): StartOptions {
+function toStartOptions(values: Record<OptionName, string | undefined>): StartOptions {
   const text = (name: OptionName) => values[name] ?? OPTIONS[name].fallback;
   return {
     root: path.resolve(text('root')),
