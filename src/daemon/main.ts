@@ -25,6 +25,7 @@ import { OperationStore } from './operations.ts';
 import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { compileAll } from './lazy-schema-compilers.ts';
+import { loadOpenApiCode } from './openapi-document.ts';
 import { ServedCertificate } from './served-certificate.ts';
 import { generateSetupCode } from './setup-code.ts';
 import { nodeHostname } from './system-facts.ts';
@@ -195,10 +196,14 @@ async function main(): Promise<void> {
   });
   await app.ready();
   // Started as root, the checkout may be one only root can read (the helper starts cloudyd as cloudy otherwise): code
-  // loaded later must be loaded now. From the sources, ajv and fast-json-stringify load parts of themselves from
-  // node_modules as they compile (the build has them in its bundle); the OpenAPI document is built on its first request.
-  if (account && !import.meta.url.endsWith('.js')) compileAll();
-  if (account) await app.inject({ method: 'GET', url: '/api/openapi.json' });
+  // loaded later must be loaded now. The build has all of it in its own files, so reading the OpenAPI plugin's chunk is
+  // enough (its document is built on the first request). From the sources, ajv, fast-json-stringify and the plugin load
+  // parts of themselves from node_modules as they work: compile every schema and build the document now.
+  if (account && import.meta.url.endsWith('.js')) await loadOpenApiCode();
+  else if (account) {
+    compileAll();
+    await app.inject({ method: 'GET', url: '/api/openapi.json' });
+  }
   if (account) dropPrivileges(CLOUDY_ACCOUNT);
   await app.listen({ port: httpsPort, host: options.listen });
   const redirect = startRedirectServer();

@@ -18,6 +18,14 @@ export function recordRoutesForOpenApi(app: FastifyInstance, info: { title: stri
   return () => (document ??= build(routes, info));
 }
 
+/**
+ * Reads the plugin's code without building anything: for a cloudyd that starts as root and then drops to a user that
+ * may not be able to read the build (its document is built on the first request, after the drop).
+ */
+export async function loadOpenApiCode(): Promise<void> {
+  await import('@fastify/swagger');
+}
+
 async function build(routes: RecordedRoute[], info: { title: string; version: string; description: string }): Promise<unknown> {
   const { default: swagger } = await import('@fastify/swagger');
   // This instance serves no request: its validators and serializers are never compiled.
