@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import type { ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
+import type { DiagnosticCheck, ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { followOperation } from './operation-follow.ts';
 import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
@@ -20,6 +20,7 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   module show ID
   module install|start|stop|uninstall ID                         follows the operation's progress
   module configure ID KEY=VALUE...
+  module diagnose ID                                             every check and its result
   publish DESCRIPTION TYPE PORT [KEY=VALUE...]                   publish a service by hand
   unpublish TYPE PORT
   search [TYPE] [--all] [--limit N]                              services of the whole community
@@ -87,6 +88,14 @@ async function moduleCommand(client: PanelClient, [verb, id, ...rest]: string[])
     );
     const detail = await client.request<ModuleDetail>('PUT', `/api/modules/${id}/config`, { values });
     return print(`${id}: settings saved${detail.state.configApplied ? ' and applied' : ''}`, detail);
+  }
+  if (verb === 'diagnose') {
+    const checks = await client.request<DiagnosticCheck[]>('GET', `/api/modules/${id}/diagnostics`);
+    const described = (check: DiagnosticCheck) => check.description.replace(/\{(\w+)\}/g, (placeholder, name: string) => check.parameters[name] ?? placeholder);
+    print(checks.map((check) => `${check.result.padEnd(12)} ${described(check)}`).join('\n'), checks);
+    // Like a test runner: a script can tell from the exit status whether everything passed.
+    if (checks.some((check) => check.result !== 'passed')) process.exitCode = 3;
+    return;
   }
   if (['install', 'start', 'stop', 'uninstall'].includes(verb!)) return runOperation(client, id, verb!);
   throw new Error(`unknown module command "${verb}"\n${USAGE}`);

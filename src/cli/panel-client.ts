@@ -17,6 +17,16 @@ export class PanelRequestError extends Error {
   }
 }
 
+/**
+ * The user's language from the locale variables, in POSIX precedence (LC_ALL, then LC_MESSAGES, then LANG): `ca_ES.UTF-8`
+ * asks for Catalan. The node answers in English when it does not have the language; `C` and `POSIX` are English.
+ */
+export function localeLanguage(env: NodeJS.ProcessEnv = process.env): string {
+  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value !== undefined && value !== '') ?? '';
+  const language = /^([a-z]{2,3})(?:[_.@-]|$)/i.exec(locale)?.[1]?.toLowerCase();
+  return language ?? 'en';
+}
+
 export class PanelClient {
   private readonly ca: Buffer;
   private readonly token: string;
@@ -49,7 +59,7 @@ export class PanelClient {
           ca: this.ca,
           // The certificate names the host, not 127.0.0.1; pinning the exact certificate is the stronger check.
           checkServerIdentity: () => undefined,
-          headers: { authorization: `Bearer ${this.token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+          headers: { authorization: `Bearer ${this.token}`, 'accept-language': localeLanguage(), ...(payload ? { 'content-type': 'application/json' } : {}) },
         },
         resolve,
       );

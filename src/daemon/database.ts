@@ -122,6 +122,8 @@ const MIGRATIONS: string[] = [
   // The SHA-256 of the server's public key, learnt on the first pinned connection: the server keeps its key when a
   // hostname change reissues its certificate, so members follow the new certificate (decision AF).
   `ALTER TABLE vpn_memberships ADD COLUMN server_key_pin TEXT;`,
+  // An operation's current message in every panel language (JSON {en, ca, es}); `message` keeps the English.
+  `ALTER TABLE operations ADD COLUMN message_text TEXT;`,
 ];
 
 export function openDatabase(file: string): Db {

@@ -2,6 +2,10 @@
 import { EventEmitter } from 'node:events';
 
 import type { PanelEvent } from '../shared/api-contract.ts';
+import type { LocalizedOperation } from './operations.ts';
+
+/** As published inside cloudyd: an operation carries its message in every language; each SSE client gets its own. */
+export type NodeEvent = Exclude<PanelEvent, { type: 'operation' }> | { type: 'operation'; operation: LocalizedOperation };
 
 export class EventBus {
   private readonly emitter = new EventEmitter();
@@ -10,11 +14,11 @@ export class EventBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(event: PanelEvent): void {
+  publish(event: NodeEvent): void {
     this.emitter.emit('event', event);
   }
 
-  subscribe(listener: (event: PanelEvent) => void): () => void {
+  subscribe(listener: (event: NodeEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }

@@ -1,13 +1,14 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
 import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
-import type { DiagnosticCheck, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
+import type { DiagnosticCheck, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { defaultConfig, validateModuleConfig } from './config-validation.ts';
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
 import type { ModuleStore } from './module-store.ts';
-import type { OperationHandle, OperationStore } from './operations.ts';
+import { coreText, localizedSchema, moduleText } from './module-texts.ts';
+import type { OperationHandle, OperationMessage, OperationStore } from './operations.ts';
 
 interface DaemonStatusReply {
   id: string;
@@ -78,12 +79,12 @@ export class ModuleService {
     return this.deps.helper.call<DaemonStatusReply[]>('daemons.status', { module: id });
   }
 
-  async summary(id: string): Promise<ModuleSummary> {
-    const { manifest } = this.definition(id);
+  async summary(id: string, language: Language = 'en'): Promise<ModuleSummary> {
+    const { manifest, translations } = this.definition(id);
     return {
       id,
-      title: manifest.title,
-      description: manifest.description,
+      title: moduleText(translations, 'title', language),
+      description: moduleText(translations, 'description', language),
       category: manifest.category,
       packages: manifest.packages,
       state: await this.state(id),
@@ -91,20 +92,21 @@ export class ModuleService {
     };
   }
 
-  list(): Promise<ModuleSummary[]> {
-    return Promise.all([...this.modules.keys()].map((id) => this.summary(id)));
+  list(language: Language = 'en'): Promise<ModuleSummary[]> {
+    return Promise.all([...this.modules.keys()].map((id) => this.summary(id, language)));
   }
 
-  async detail(id: string): Promise<ModuleDetail> {
-    const { manifest, hooks } = this.definition(id);
-    const summary = await this.summary(id);
-    const details = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: 'Details', value: error.message }]) : [];
-    return { ...summary, configSchema: manifest.configSchema, config: this.config(id), details };
+  async detail(id: string, language: Language = 'en'): Promise<ModuleDetail> {
+    const { manifest, hooks, translations } = this.definition(id);
+    const summary = await this.summary(id, language);
+    const lines = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: coreText('details', translations), value: error.message }]) : [];
+    const details = lines.map(({ label, ...line }) => ({ ...line, label: label[language] }));
+    return { ...summary, configSchema: localizedSchema(manifest.configSchema, translations, language), config: this.config(id), details };
   }
 
   install(id: string): Operation {
-    const { manifest } = this.definition(id);
-    return this.run(id, 'install', `Installing ${manifest.title}`, async (handle) => {
+    const { manifest, translations } = this.definition(id);
+    return this.run(id, 'install', coreText('install', translations), async (handle) => {
       await this.deps.helper.call('packages.install', { module: id }, (progress) => handle.progress(progress.percent, progress.message));
       handle.log(`packages installed: ${manifest.packages.join(', ')}`);
       await this.setup(id, handle);
@@ -112,8 +114,7 @@ export class ModuleService {
   }
 
   start(id: string): Operation {
-    const { manifest } = this.definition(id);
-    return this.run(id, 'start', `Starting ${manifest.title}`, async (handle) => {
+    return this.run(id, 'start', coreText('start', this.definition(id).translations), async (handle) => {
       await this.requireInstalled(id);
       await this.setup(id, handle);
       await this.startDaemons(id, handle);
@@ -123,16 +124,15 @@ export class ModuleService {
   }
 
   stop(id: string): Operation {
-    const { manifest } = this.definition(id);
-    return this.run(id, 'stop', `Stopping ${manifest.title}`, async (handle) => {
+    return this.run(id, 'stop', coreText('stop', this.definition(id).translations), async (handle) => {
       this.deps.store.update(id, { enabled: false });
       await this.stopDaemons(id, handle);
     });
   }
 
   uninstall(id: string): Operation {
-    const { manifest } = this.definition(id);
-    return this.run(id, 'uninstall', `Uninstalling ${manifest.title}`, async (handle) => {
+    const { manifest, translations } = this.definition(id);
+    return this.run(id, 'uninstall', coreText('uninstall', translations), async (handle) => {
       this.deps.store.update(id, { enabled: false });
       await this.stopDaemons(id, handle);
       await this.deps.helper.call('packages.remove', { module: id }, (progress) => handle.progress(progress.percent, progress.message));
@@ -142,32 +142,46 @@ export class ModuleService {
 
   /** Validates and saves; a running module gets the change applied as an operation. */
   saveConfig(id: string, submitted: Record<string, unknown>): { operation: Operation | null } {
-    const { manifest } = this.definition(id);
+    const { manifest, translations } = this.definition(id);
     const previous = this.deps.store.get(id).config;
     const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root);
     this.deps.operations.assertIdle(id);
     this.deps.store.update(id, { config, configApplied: false });
     if (!this.deps.store.get(id).enabled) return { operation: null };
-    const operation = this.run(id, 'configure', `Applying ${manifest.title} settings`, async (handle) => {
+    const operation = this.run(id, 'configure', coreText('configure', translations), async (handle) => {
       await this.applyConfig(id, previous, handle);
     });
     return { operation };
   }
 
-  async diagnostics(id: string): Promise<DiagnosticCheck[]> {
-    const { manifest, hooks } = this.definition(id);
+  /**
+   * The generic checks (packages, one per daemon) and the module's own. While the owner has the module stopped, what
+   * needs it running is `not-running`, not a failure; a daemon that should run and does not is `failed`.
+   */
+  async diagnostics(id: string, language: Language = 'en'): Promise<DiagnosticCheck[]> {
+    const { manifest, hooks, translations } = this.definition(id);
     const state = await this.state(id);
+    const wanted = state.enabled || state.daemons.some((daemon) => daemon.state !== 'stopped');
     const generic: DiagnosticCheck[] = [
-      { checkId: `${id}-packages`, description: `Debian packages installed: ${manifest.packages.join(', ')}`, result: state.installed ? 'passed' : 'failed', parameters: {} },
+      {
+        checkId: `${id}-packages`,
+        description: coreText('packagesCheck', translations, { packages: manifest.packages.join(', ') })[language],
+        result: state.installed ? 'passed' : 'failed',
+        parameters: {},
+      },
       ...state.daemons.map((daemon) => ({
         checkId: `${id}-daemon-${daemon.name}`,
-        description: `The ${daemon.name} daemon is running`,
-        result: daemon.state === 'running' ? ('passed' as const) : ('failed' as const),
+        description: coreText('daemonCheck', translations, { daemon: daemon.name })[language],
+        result: daemon.state === 'running' ? ('passed' as const) : wanted ? ('failed' as const) : ('not-running' as const),
         parameters: { state: daemon.state, restarts: String(daemon.restarts) },
       })),
     ];
-    if (!state.running || !hooks.diagnose) return generic;
-    return [...generic, ...(await hooks.diagnose(this.runtime(id)))];
+    const own =
+      state.running && hooks.diagnose
+        ? await hooks.diagnose(this.runtime(id))
+        : manifest.diagnostics.map((check) => ({ checkId: check.checkId, description: check.description, result: wanted ? ('failed' as const) : ('not-running' as const), parameters: {} }));
+    const ownLocalized = own.map((check) => ({ ...check, description: moduleText(translations, `check.${check.checkId}`, language) }));
+    return [...generic, ...ownLocalized];
   }
 
   async logs(id: string): Promise<LogLine[]> {
@@ -240,7 +254,7 @@ export class ModuleService {
     return { root: this.deps.root, paths: manifest.paths, config: this.config(id), secrets: this.deps.store.secrets(id, manifest.secrets) };
   }
 
-  private run(id: string, kind: string, title: string, work: (handle: OperationHandle) => Promise<void>): Operation {
+  private run(id: string, kind: string, title: OperationMessage, work: (handle: OperationHandle) => Promise<void>): Operation {
     return this.deps.operations.start(id, kind, title, work, () => void this.publishState(id));
   }
 
@@ -265,13 +279,13 @@ export class ModuleService {
   }
 
   private async startDaemons(id: string, handle: OperationHandle): Promise<void> {
-    const { manifest, hooks } = this.definition(id);
+    const { manifest, hooks, translations } = this.definition(id);
     // Only while no process of the module is alive: a daemon still starting could overwrite what we write.
     const daemonsDown = (await this.daemonStatuses(id)).every((daemon) => ['stopped', 'failed', 'backoff'].includes(daemon.state));
     if (daemonsDown) await hooks.beforeStart?.(this.runtime(id, handle));
     const { config, secrets } = this.templateValues(id);
     for (const daemon of manifest.daemons) {
-      handle.progress(undefined, `Starting ${daemon.name}`);
+      handle.progress(undefined, coreText('startDaemon', translations, { daemon: daemon.name }));
       const status = await this.deps.helper.call<DaemonStatusReply>('daemons.start', { module: id, daemon: daemon.name, config, secrets });
       if (status.state !== 'running') throw new Error(`${daemon.name} did not start (${status.state}); see the module's logs.`);
       handle.log(`${daemon.name} running as pid ${status.pid}`);
@@ -279,18 +293,21 @@ export class ModuleService {
   }
 
   private async stopDaemons(id: string, handle: OperationHandle): Promise<void> {
-    for (const daemon of this.definition(id).manifest.daemons) {
+    const { manifest, translations } = this.definition(id);
+    for (const daemon of manifest.daemons) {
+      handle.progress(undefined, coreText('stopDaemon', translations, { daemon: daemon.name }));
       await this.deps.helper.call('daemons.stop', { module: id, daemon: daemon.name });
       handle.log(`${daemon.name} stopped`);
     }
   }
 
   private async applyConfig(id: string, previous: Record<string, unknown> | null, handle: OperationHandle): Promise<void> {
-    const { hooks } = this.definition(id);
+    const { hooks, translations } = this.definition(id);
     // Without a hook, only a restart brings new settings in (unless this is the start itself).
     const outcome = hooks.applyConfig ? await hooks.applyConfig(this.runtime(id, handle), previous) : previous ? 'restart' : 'applied';
     if (outcome === 'restart') {
       handle.log('the change needs a restart');
+      handle.progress(undefined, coreText('restart', translations));
       await this.stopDaemons(id, handle);
       await this.startDaemons(id, handle);
       await hooks.applyConfig?.(this.runtime(id, handle), null);

@@ -1,14 +1,31 @@
 // Long work as Operations: persisted in SQLite, progress streamed as events, truthful after a crash.
 import { randomUUID } from 'node:crypto';
 
-import type { Operation, OperationState } from '../shared/api-contract.ts';
+import type { Language, Operation, OperationState } from '../shared/api-contract.ts';
+import type { LocalizedText } from '../shared/discovery-contract.ts';
 import { conflict, notFound } from './api-error.ts';
 import type { Db } from './database.ts';
 import type { EventBus } from './event-bus.ts';
 
+/** A message in every panel language, or one text for all (a daemon's own words, e.g. apt's). */
+export type OperationMessage = string | LocalizedText;
+
 export interface OperationHandle {
-  progress(percent: number | undefined, message?: string): void;
+  progress(percent: number | undefined, message?: OperationMessage): void;
   log(line: string): void;
+}
+
+/** An operation as the store and the event bus hold it: its message in every language. */
+export interface LocalizedOperation extends Operation {
+  messageText: LocalizedText;
+}
+
+const inEveryLanguage = (message: OperationMessage): LocalizedText => (typeof message === 'string' ? { en: message, ca: message, es: message } : message);
+
+/** The operation as one reader sees it: the message in their language. */
+export function operationIn(operation: LocalizedOperation, language: Language): Operation {
+  const { messageText, ...rest } = operation;
+  return { ...rest, message: messageText[language] };
 }
 
 interface OperationRow {
@@ -18,6 +35,7 @@ interface OperationRow {
   state: OperationState;
   progress: number;
   message: string;
+  message_text: string | null;
   error: string | null;
   log_json: string;
   created_at: string;
@@ -27,7 +45,7 @@ interface OperationRow {
 const LOG_LINES_KEPT = 200;
 const PERSIST_INTERVAL_MS = 250;
 
-function fromRow(row: OperationRow): Operation {
+function fromRow(row: OperationRow): LocalizedOperation {
   return {
     id: row.id,
     module: row.module,
@@ -35,6 +53,8 @@ function fromRow(row: OperationRow): Operation {
     state: row.state,
     progress: row.progress,
     message: row.message,
+    // Rows from before the column existed have only the English.
+    messageText: row.message_text ? (JSON.parse(row.message_text) as LocalizedText) : inEveryLanguage(row.message),
     error: row.error,
     log: JSON.parse(row.log_json) as string[],
     createdAt: row.created_at,
@@ -60,48 +80,52 @@ export class OperationStore {
     if (busy) throw conflict(`${module} is busy (${busy.kind}); wait until that finishes.`);
   }
 
-  get(id: string): Operation {
+  get(id: string, language: Language = 'en'): Operation {
     const row = this.db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
     if (!row) throw notFound(`Operation ${id}`);
-    return fromRow(row);
+    return operationIn(fromRow(row), language);
   }
 
-  recent(limit = 50): Operation[] {
-    return (this.db.prepare('SELECT * FROM operations ORDER BY created_at DESC LIMIT ?').all(limit) as OperationRow[]).map(fromRow);
+  recent(limit = 50, language: Language = 'en'): Operation[] {
+    return (this.db.prepare('SELECT * FROM operations ORDER BY created_at DESC LIMIT ?').all(limit) as OperationRow[]).map((row) => operationIn(fromRow(row), language));
   }
 
   /**
    * Records a new operation and runs `work` in the background; one operation per module at a time.
    * @param title a sentence naming the work, shown while it waits.
    */
-  start(module: string, kind: string, title: string, work: (handle: OperationHandle) => Promise<void>, onSettled?: () => void): Operation {
+  start(module: string, kind: string, title: OperationMessage, work: (handle: OperationHandle) => Promise<void>, onSettled?: () => void): Operation {
     this.assertIdle(module);
     const now = new Date().toISOString();
-    const operation: Operation = { id: randomUUID(), module, kind, state: 'waiting', progress: 0, message: title, error: null, log: [], createdAt: now, updatedAt: now };
+    const messageText = inEveryLanguage(title);
+    const operation: LocalizedOperation = { id: randomUUID(), module, kind, state: 'waiting', progress: 0, message: messageText.en, messageText, error: null, log: [], createdAt: now, updatedAt: now };
     this.db
-      .prepare('INSERT INTO operations (id, module, kind, state, progress, message, log_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(operation.id, module, kind, operation.state, 0, title, '[]', now, now);
+      .prepare('INSERT INTO operations (id, module, kind, state, progress, message, message_text, log_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(operation.id, module, kind, operation.state, 0, messageText.en, JSON.stringify(messageText), '[]', now, now);
     this.events.publish({ type: 'operation', operation: { ...operation } });
     void this.execute(operation, work).finally(onSettled);
-    return operation;
+    return operationIn(operation, 'en');
   }
 
-  private async execute(operation: Operation, work: (handle: OperationHandle) => Promise<void>): Promise<void> {
+  private async execute(operation: LocalizedOperation, work: (handle: OperationHandle) => Promise<void>): Promise<void> {
     let lastPersisted = 0;
     const save = (force: boolean) => {
       operation.updatedAt = new Date().toISOString();
       if (force || Date.now() - lastPersisted > PERSIST_INTERVAL_MS) {
         lastPersisted = Date.now();
         this.db
-          .prepare('UPDATE operations SET state = ?, progress = ?, message = ?, error = ?, log_json = ?, updated_at = ? WHERE id = ?')
-          .run(operation.state, operation.progress, operation.message, operation.error, JSON.stringify(operation.log), operation.updatedAt, operation.id);
+          .prepare('UPDATE operations SET state = ?, progress = ?, message = ?, message_text = ?, error = ?, log_json = ?, updated_at = ? WHERE id = ?')
+          .run(operation.state, operation.progress, operation.message, JSON.stringify(operation.messageText), operation.error, JSON.stringify(operation.log), operation.updatedAt, operation.id);
       }
       this.events.publish({ type: 'operation', operation: { ...operation, log: [...operation.log] } });
     };
     const handle: OperationHandle = {
       progress(percent, message) {
         if (percent !== undefined) operation.progress = Math.max(0, Math.min(100, percent));
-        if (message) operation.message = message;
+        if (message) {
+          operation.messageText = inEveryLanguage(message);
+          operation.message = operation.messageText.en;
+        }
         save(false);
       },
       log(line) {

@@ -1,6 +1,7 @@
 // What a module may add to the generic lifecycle; cloudyd calls these hooks, unprivileged.
 import type { DiagnosticCheck } from '../shared/api-contract.ts';
-import type { ModuleManifest } from './manifest.ts';
+import type { LocalizedText, ModuleManifest } from './manifest.ts';
+import type { ModuleTranslations } from './module-translations.ts';
 
 export interface ModuleRuntime {
   root: string;
@@ -12,7 +13,8 @@ export interface ModuleRuntime {
 }
 
 export interface ModuleDetailLine {
-  label: string;
+  /** From the module's translations: `translations.text('detail.…')`. */
+  label: LocalizedText;
   value: string;
   kind?: 'id' | 'path' | 'text';
 }
@@ -61,4 +63,6 @@ export interface IncomingRequest {
 export interface ModuleDefinition {
   manifest: ModuleManifest;
   hooks: ModuleHooks;
+  /** The module's words in every panel language (src/modules/<id>/translations.ts). */
+  translations: ModuleTranslations;
 }

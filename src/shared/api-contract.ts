@@ -157,6 +157,8 @@ export const DiagnosticResult = Type.Union([
   Type.Literal('failed'),
   Type.Literal('warning'),
   Type.Literal('error'),
+  // The check needs the module running and the owner has it stopped: not a failure.
+  Type.Literal('not-running'),
 ]);
 export const DiagnosticCheck = Type.Object({
   checkId: Type.String(),

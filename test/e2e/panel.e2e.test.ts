@@ -6,9 +6,10 @@ import { after, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { syncthingManifest } from '../../src/modules/syncthing/manifest.ts';
+import { syncthingTranslations } from '../../src/modules/syncthing/translations.ts';
 import { freePort, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { dpkgInstalled } from '../support/module-lifecycle.ts';
-import { byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
+import { axeViolations, byTestId, gone, horizontalOverflow, launchChromium, newPanelContext, recordProgressValues, saveArtifact, ScreenshotBook, visible, watchPage, storySteps } from './browser-harness.ts';
 import { clickModuleAction, configValues, expectConfigRefused, fillConfig, reloadModulePage, runModuleAction, waitForOperationEnd } from './module-page-steps.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -24,6 +25,13 @@ const SYNCTHING_CHECKS = [
 ];
 const INSTALL_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 30_000;
+
+/** Picks the panel language on the settings page and waits until the navigation speaks it. */
+async function chooseLanguage(page: Page, language: 'en' | 'ca' | 'es', servicesLabel: string): Promise<void> {
+  await byTestId(page, 'nav-settings').click();
+  await (await visible(page, 'settings-language')).selectOption(language);
+  await page.waitForFunction((label) => document.querySelector('[data-testid="nav-services"]')?.textContent === label, servicesLabel, { timeout: 10_000 });
+}
 
 describe('panel end to end', { timeout: 600_000 }, () => {
   let node: StartedNode;
@@ -194,6 +202,29 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await runModuleAction(page, 'stop', 'module-state-stopped', START_TIMEOUT_MS);
     assert.equal(await byTestId(page, 'open-web-ui').count(), 0, 'no web UI link while stopped');
     await shots.take(page, 'stopped');
+
+    // In Catalan, the module's own words follow: its card, its page, its settings form and its checks, which fail
+    // nothing while the owner has it stopped.
+    const catalan = syncthingTranslations.catalogue.ca;
+    await chooseLanguage(page, 'ca', 'Serveis');
+    await byTestId(page, 'nav-services').click();
+    assert.equal(await (await visible(page, 'module-category-syncthing')).textContent(), 'Categoria: Emmagatzematge');
+    assert.match((await byTestId(page, 'module-card-syncthing').textContent()) ?? '', new RegExp(catalan.description!.slice(0, 30)));
+    await byTestId(page, 'module-link-syncthing').click();
+    await visible(page, 'config-form');
+    assert.equal(await byTestId(page, 'module-title').textContent(), catalan.title);
+    assert.equal(await page.locator('label[for="config-field-deviceName"]').textContent(), catalan['setting.deviceName.title']);
+    assert.equal(await page.locator('label[for="config-field-maxSendKiBps"]').textContent(), catalan['setting.maxSendKiBps.title']);
+    await visible(page, 'diagnostic-result-syncthing-daemon-syncthing');
+    assert.equal(await byTestId(page, 'diagnostic-syncthing-daemon-syncthing').locator('td').first().textContent(), 'El dimoni syncthing està en marxa');
+    assert.equal(await byTestId(page, 'diagnostic-result-syncthing-daemon-syncthing').textContent(), 'No està en marxa');
+    assert.equal(await byTestId(page, 'diagnostic-syncthing-rest-reachable').locator('td').first().textContent(), catalan['check.syncthing-rest-reachable']);
+    assert.deepEqual(await axeViolations(page), [], 'the Catalan module page has no accessibility violations');
+    await shots.take(page, 'module-catalan-stopped');
+    await chooseLanguage(page, 'en', 'Services');
+    await byTestId(page, 'nav-services').click();
+    await byTestId(page, 'module-link-syncthing').click();
+    await visible(page, 'config-form');
     await byTestId(page, 'module-uninstall').click();
     await visible(page, 'uninstall-confirmation');
     await shots.take(page, 'uninstall-confirm');
@@ -212,6 +243,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     assert.equal(await byTestId(page, 'nav-settings').textContent(), 'Configuració');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ca');
     await shots.take(page, 'settings-catalan');
+
     await byTestId(page, 'settings-language').selectOption('en');
     await page.waitForFunction(() => document.querySelector('[data-testid="nav-services"]')?.textContent === 'Services', undefined, { timeout: 10_000 });
 

@@ -51,6 +51,28 @@ test('an operation is followed to its end through the event stream', () => {
   assert.equal(operation.kind, 'stop');
 });
 
+test('module diagnose lists every check in the language of the locale, and its exit status says whether all passed', () => {
+  const catalan = spawnSync('bin/cloudy', ['--root', given.node.root, 'module', 'diagnose', 'syncthing'], {
+    cwd: repoDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LC_ALL: '', LANG: 'ca_ES.UTF-8' },
+  });
+  // Syncthing is not installed on this node: the package check fails, the rest need it running and it is stopped.
+  assert.equal(catalan.status, 3, catalan.stderr);
+  assert.match(catalan.stdout, /^failed\s+Paquets de Debian instal·lats: syncthing$/m);
+  assert.match(catalan.stdout, /^not-running\s+El dimoni syncthing està en marxa$/m);
+  assert.match(catalan.stdout, /^not-running\s+Syncthing respon a la seva API REST$/m);
+
+  const json = cloudy('--json', 'module', 'diagnose', 'syncthing');
+  const checks = JSON.parse(json.stdout) as Array<{ checkId: string; description: string; result: string }>;
+  assert.deepEqual(
+    checks.map((check) => `${check.checkId}=${check.result}`),
+    ['syncthing-packages=failed', 'syncthing-daemon-syncthing=not-running', 'syncthing-rest-reachable=not-running', 'syncthing-listening=not-running'],
+  );
+  assert.equal(checks[1]!.description, 'The syncthing daemon is running');
+});
+
 test('mistakes get a sentence, not a stack trace', () => {
   const unknown = cloudy('module', 'frobnicate', 'syncthing');
   assert.equal(unknown.status, 1);

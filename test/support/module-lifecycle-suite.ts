@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import type { ModuleManifest } from '../../src/kit/manifest.ts';
+import type { ModuleTranslations } from '../../src/kit/module-translations.ts';
 import { startNodeWithAdmin, type StartedNode } from './cloudy-node.ts';
 import { dpkgInstalled, ensureUninstalled, isAlive, moduleState, processUid, runOperation, systemAccount } from './module-lifecycle.ts';
 import { openEventStream, rawRequest, type PanelSession } from './panel-session.ts';
@@ -16,6 +17,8 @@ export interface SuiteContext {
 
 export interface ModuleSuiteOptions {
   manifest: ModuleManifest;
+  /** The module's translations: the suite reads the module in Catalan and compares. */
+  translations: ModuleTranslations;
   /** Valid settings for this machine (e.g. free ports), saved before the first start. */
   settings(): Promise<Record<string, unknown>>;
   /** Module-specific checks once it runs with those settings. */
@@ -97,12 +100,44 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
     for (const daemon of manifest.daemons) assert.ok(logs.some((line) => line.text.startsWith(`started ${daemon.argv[0]}`)), `${daemon.name} in the logs`);
   });
 
+  test(`${id}: a Catalan reader gets the module's own words in Catalan`, async () => {
+    const catalan = options.translations.catalogue.ca;
+    assert.equal((await context.session.request('PUT', '/api/account/language', { language: 'ca' })).status, 204);
+    try {
+      const detail = await context.detail();
+      assert.equal(detail.title, catalan.title);
+      assert.equal(detail.description, catalan.description);
+      for (const [key, property] of Object.entries(detail.configSchema.properties as Record<string, { title?: string; description?: string }>)) {
+        if (property.title !== undefined) assert.equal(property.title, catalan[`setting.${key}.title`], `${key} title`);
+        if (property.description !== undefined) assert.equal(property.description, catalan[`setting.${key}.description`], `${key} description`);
+      }
+      // Each detail label is one of the module's Catalan `detail.*` words, its placeholders filled in.
+      const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      const labelPatterns = Object.entries(catalan)
+        .filter(([key]) => key.startsWith('detail.'))
+        .map(([, text]) => new RegExp(`^${escape(text).replace(/\\?\{\w+\\?\}/g, '.+')}$`));
+      for (const line of detail.details as Array<{ label: string }>) {
+        assert.ok(labelPatterns.some((pattern) => pattern.test(line.label)), `detail label "${line.label}" is one of the Catalan words`);
+      }
+      const diagnostics = (await context.session.request('GET', `/api/modules/${id}/diagnostics`)).body as Array<{ checkId: string; description: string }>;
+      for (const check of manifest.diagnostics) assert.equal(diagnostics.find((shown) => shown.checkId === check.checkId)?.description, catalan[`check.${check.checkId}`]);
+    } finally {
+      await context.session.request('PUT', '/api/account/language', { language: 'en' });
+    }
+  });
+
   test(`${id}: stop ends the processes; uninstall removes the packages and keeps the settings`, async () => {
     const pids = (await context.detail()).state.daemons.map((daemon: { pid: number }) => daemon.pid);
     const settings = (await context.detail()).config;
     await runOperation(context.session, id, 'stop');
     for (const pid of pids) assert.equal(isAlive(pid), false);
     assert.equal((await context.detail()).state.running, false);
+    // Stopped by its owner, the module fails nothing: what needs it running says so.
+    const stopped = (await context.session.request('GET', `/api/modules/${id}/diagnostics`)).body as Array<{ checkId: string; result: string }>;
+    assert.deepEqual(
+      stopped.map((check) => `${check.checkId}=${check.result}`),
+      [`${id}-packages=passed`, ...manifest.daemons.map((daemon) => `${id}-daemon-${daemon.name}=not-running`), ...manifest.diagnostics.map((check) => `${check.checkId}=not-running`)],
+    );
     await runOperation(context.session, id, 'uninstall');
     for (const name of manifest.packages) assert.equal(dpkgInstalled(name), false, `${name} removed`);
     const detail = await context.detail();

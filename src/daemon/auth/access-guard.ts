@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/http-names.ts';
 import { ApiError } from '../api-error.ts';
+import { acceptedLanguage } from '../request-language.ts';
 import type { AccountStore, Session } from './account-store.ts';
 
 export type RouteAccess = 'public' | 'user' | 'admin';
@@ -44,7 +45,8 @@ export function installAccessGuard(app: FastifyInstance, accounts: AccountStore,
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const cookieToken = request.cookies[SESSION_COOKIE];
     if (bearer && sameText(bearer, cliToken)) {
-      request.session = { username: 'root', role: 'admin', language: 'en', csrfToken: '' };
+      // The CLI says which language its user reads in Accept-Language (from LANG and friends).
+      request.session = { username: 'root', role: 'admin', language: acceptedLanguage(request.headers['accept-language']), csrfToken: '' };
     } else if (cookieToken) {
       const session = accounts.findSession(cookieToken);
       if (session) {

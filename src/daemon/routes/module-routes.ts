@@ -13,20 +13,21 @@ import {
   replies,
 } from '../../shared/api-contract.ts';
 import type { ModuleService } from '../module-service.ts';
+import { requestLanguage } from '../request-language.ts';
 
 type IdRequest = { Params: { id: string } };
 
 export function registerModuleRoutes(app: FastifyInstance, modules: ModuleService): void {
-  app.get('/api/modules', { schema: { response: replies(Type.Array(ModuleSummary)) } }, () => modules.list());
+  app.get('/api/modules', { schema: { response: replies(Type.Array(ModuleSummary)) } }, (request) => modules.list(requestLanguage(request)));
 
-  app.get<IdRequest>('/api/modules/:id', { schema: { params: ModuleIdParams, response: replies(ModuleDetail) } }, (request) => modules.detail(request.params.id));
+  app.get<IdRequest>('/api/modules/:id', { schema: { params: ModuleIdParams, response: replies(ModuleDetail) } }, (request) => modules.detail(request.params.id, requestLanguage(request)));
 
   app.put<IdRequest & { Body: ConfigUpdateRequest }>(
     '/api/modules/:id/config',
     { config: { access: 'admin' }, schema: { params: ModuleIdParams, body: ConfigUpdateRequest, response: replies(ModuleDetail) } },
     async (request) => {
       modules.saveConfig(request.params.id, request.body.values);
-      return modules.detail(request.params.id);
+      return modules.detail(request.params.id, requestLanguage(request));
     },
   );
 
@@ -40,7 +41,7 @@ export function registerModuleRoutes(app: FastifyInstance, modules: ModuleServic
   }
 
   app.get<IdRequest>('/api/modules/:id/diagnostics', { schema: { params: ModuleIdParams, response: replies(Type.Array(DiagnosticCheck)) } }, (request) =>
-    modules.diagnostics(request.params.id),
+    modules.diagnostics(request.params.id, requestLanguage(request)),
   );
 
   app.get<IdRequest>('/api/modules/:id/logs', { schema: { params: ModuleIdParams, response: replies(Type.Array(LogLine)) } }, (request) => modules.logs(request.params.id));

@@ -7,6 +7,9 @@ import { syncthingManifest } from './manifest.ts';
 import { OPTION_SETTINGS, syncthingOptions } from './config.ts';
 import { acceptDevice, connectDevice, pairingStates, pendingDevices, SHARED_FOLDER_ID } from './device-pairing.ts';
 import { SyncthingRestClient } from './syncthing-rest-client.ts';
+import { syncthingTranslations } from './translations.ts';
+
+const words = syncthingTranslations;
 
 
 function restClient(runtime: ModuleRuntime): SyncthingRestClient {
@@ -47,6 +50,7 @@ async function diagnose(runtime: ModuleRuntime): Promise<DiagnosticCheck[]> {
 
 export const syncthingModule: ModuleDefinition = {
   manifest: syncthingManifest,
+  translations: syncthingTranslations,
   hooks: {
     async setup(runtime) {
       await runtime.callPrivileged('syncthing.prepareHome');
@@ -60,10 +64,10 @@ export const syncthingModule: ModuleDefinition = {
       const client = restClient(runtime);
       const [{ myID }, folders, devices, { version }] = await Promise.all([client.status(), client.folders(), client.devices(), client.version()]);
       return [
-        { label: 'Device ID', value: myID, kind: 'id' as const },
-        { label: 'Version', value: version },
-        { label: 'Known devices', value: String(devices.filter((device) => device.deviceID !== myID).length) },
-        ...folders.map((folder) => ({ label: `Folder ${folder.label || folder.id}`, value: folder.path, kind: 'path' as const })),
+        { label: words.text('detail.deviceId'), value: myID, kind: 'id' as const },
+        { label: words.text('detail.version'), value: version },
+        { label: words.text('detail.knownDevices'), value: String(devices.filter((device) => device.deviceID !== myID).length) },
+        ...folders.map((folder) => ({ label: words.text('detail.folder', { name: folder.label || folder.id }), value: folder.path, kind: 'path' as const })),
       ];
     },
     diagnose,

@@ -7,6 +7,7 @@ import { freePort } from '../../../test/support/cloudy-node.ts';
 import { systemAccount } from '../../../test/support/module-lifecycle.ts';
 import { moduleLifecycleSuite, type SuiteContext } from '../../../test/support/module-lifecycle-suite.ts';
 import { syncthingManifest } from './manifest.ts';
+import { syncthingTranslations } from './translations.ts';
 
 const REST = '/apps/syncthing/rest';
 let listenPort = 0;
@@ -19,6 +20,7 @@ async function ownDevice({ session }: SuiteContext): Promise<{ id: string; name:
 
 moduleLifecycleSuite({
   manifest: syncthingManifest,
+  translations: syncthingTranslations,
   async settings() {
     [listenPort, guiPort] = [await freePort(), await freePort()];
     return { deviceName: 'lab node', listenPort, guiPort, maxSendKiBps: 100 };

@@ -9,6 +9,7 @@ const RESULT_LABELS: Record<DiagnosticCheck['result'], MessageKey> = {
   failed: 'diagnostics.failed',
   warning: 'diagnostics.warning',
   error: 'diagnostics.error',
+  'not-running': 'diagnostics.notRunning',
 };
 
 /** Fills `{name}` placeholders of a check's description from its parameters. */

@@ -1,0 +1,44 @@
+// The words cloudyd itself says about any module, in every panel language, and a module's own words picked for a reader.
+import type { TObject } from '@sinclair/typebox';
+
+import { fillPlaceholders, type Language, type LocalizedText, type ModuleTranslations } from '../kit/module-translations.ts';
+
+const CORE_TEXTS = {
+  install: { en: 'Installing {title}', ca: 'S’està instal·lant {title}', es: 'Instalando {title}' },
+  start: { en: 'Starting {title}', ca: 'S’està iniciant {title}', es: 'Iniciando {title}' },
+  stop: { en: 'Stopping {title}', ca: 'S’està aturant {title}', es: 'Deteniendo {title}' },
+  uninstall: { en: 'Uninstalling {title}', ca: 'S’està desinstal·lant {title}', es: 'Desinstalando {title}' },
+  configure: { en: 'Applying the settings of {title}', ca: 'S’està aplicant la configuració de {title}', es: 'Aplicando la configuración de {title}' },
+  restart: { en: 'Restarting {title} to apply the change', ca: 'Es reinicia {title} per aplicar el canvi', es: 'Reiniciando {title} para aplicar el cambio' },
+  startDaemon: { en: 'Starting {daemon}', ca: 'S’està iniciant {daemon}', es: 'Iniciando {daemon}' },
+  stopDaemon: { en: 'Stopping {daemon}', ca: 'S’està aturant {daemon}', es: 'Deteniendo {daemon}' },
+  packagesCheck: { en: 'Debian packages installed: {packages}', ca: 'Paquets de Debian instal·lats: {packages}', es: 'Paquetes de Debian instalados: {packages}' },
+  daemonCheck: { en: 'The {daemon} daemon is running', ca: 'El dimoni {daemon} està en marxa', es: 'El demonio {daemon} está en marcha' },
+  details: { en: 'Details', ca: 'Detalls', es: 'Detalles' },
+} as const satisfies Record<string, LocalizedText>;
+
+export type CoreTextKey = keyof typeof CORE_TEXTS;
+
+/** A core sentence in every language; `{title}` is the module's title in that same language. */
+export function coreText(key: CoreTextKey, translations: ModuleTranslations, params: Record<string, string> = {}): LocalizedText {
+  const pick = (language: Language) => fillPlaceholders(CORE_TEXTS[key][language], { title: moduleText(translations, 'title', language), ...params });
+  return { en: pick('en'), ca: pick('ca'), es: pick('es') };
+}
+
+/** One of the module's words in a language; English (the manifest's) when the language lacks it. */
+export function moduleText(translations: ModuleTranslations, key: string, language: Language): string {
+  return translations.catalogue[language][key] ?? translations.catalogue.en[key] ?? key;
+}
+
+/** The config schema with each setting's title and description in the reader's language (a copy: the manifest's stays). */
+export function localizedSchema(schema: TObject, translations: ModuleTranslations, language: Language): TObject {
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties).map(([key, property]) => {
+      const copy = { ...property } as Record<string, unknown>;
+      if (typeof copy.title === 'string') copy.title = moduleText(translations, `setting.${key}.title`, language);
+      if (typeof copy.description === 'string') copy.description = moduleText(translations, `setting.${key}.description`, language);
+      return [key, copy];
+    }),
+  );
+  return { ...schema, properties } as TObject;
+}
