@@ -54,3 +54,19 @@ test('a choice field names the allowed values', async () => {
     assert.equal((error as ApiError).fields?.mode, 'Mode must be one of: router, switch.');
   }
 });
+
+test('a Catalan reader gets the sentences and the field titles in Catalan', async () => {
+  const { localizedSchema } = await import('./module-texts.ts');
+  const { syncthingTranslations } = await import('../modules/syncthing/translations.ts');
+  const wording = localizedSchema(syncthingManifest.configSchema, syncthingTranslations, 'ca');
+  try {
+    validateModuleConfig(syncthingManifest, {}, { listenPort: 80, sharedFolderPath: '/srv/cloudy/syncthing/../../etc', deviceName: '' }, '/tmp/node', { language: 'ca', wording });
+    assert.fail('expected a validation error');
+  } catch (error) {
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.message, 'Alguns paràmetres no són vàlids; no s’ha desat res.');
+    assert.equal(error.fields?.listenPort, 'Port de sincronització ha de ser un nombre enter de 1024 a 65535.');
+    assert.equal(error.fields?.deviceName, 'Nom del dispositiu no pot estar buit.');
+    assert.match(error.fields?.sharedFolderPath ?? '', /^Carpeta compartida /);
+  }
+});

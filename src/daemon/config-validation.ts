@@ -3,24 +3,43 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 
 import type { ModuleManifest } from '../kit/manifest.ts';
+import { fillPlaceholders, type Language, type LocalizedText } from '../kit/module-translations.ts';
 import { isInside, resolveDeclaredPath } from '../kit/template.ts';
 import { ApiError } from './api-error.ts';
 
 type FieldSchema = TSchema & { title?: string; minimum?: number; maximum?: number; maxLength?: number; minLength?: number; type?: string; anyOf?: Array<{ const?: unknown }> };
 
-function describe(field: FieldSchema | undefined, error: ValueError): string {
+/** The sentences a bad field gets, in every panel language; `{title}` is the field's title in the same language. */
+const SENTENCES = {
+  unknown: { en: '{title} is not a setting of this module.', ca: '{title} no és un paràmetre d’aquest mòdul.', es: '{title} no es un parámetro de este módulo.' },
+  number: { en: '{title} must be a whole number from {minimum} to {maximum}.', ca: '{title} ha de ser un nombre enter de {minimum} a {maximum}.', es: '{title} debe ser un número entero de {minimum} a {maximum}.' },
+  boolean: { en: '{title} must be on or off.', ca: '{title} ha d’estar activat o desactivat.', es: '{title} debe estar activado o desactivado.' },
+  choice: { en: '{title} must be one of: {choices}.', ca: '{title} ha de ser un d’aquests: {choices}.', es: '{title} debe ser uno de estos: {choices}.' },
+  tooLong: { en: '{title} is too long: at most {maxLength} characters.', ca: '{title} és massa llarg: com a màxim {maxLength} caràcters.', es: '{title} es demasiado largo: como máximo {maxLength} caracteres.' },
+  empty: { en: '{title} cannot be empty.', ca: '{title} no pot estar buit.', es: '{title} no puede estar vacío.' },
+  form: { en: '{title} contains characters or a form that is not allowed.', ca: '{title} conté caràcters o una forma que no es permeten.', es: '{title} contiene caracteres o una forma que no se permiten.' },
+  outside: { en: '{title} must stay inside {path}.', ca: '{title} ha de quedar dins de {path}.', es: '{title} debe quedar dentro de {path}.' },
+  notSaved: { en: 'Some settings are not valid; nothing was saved.', ca: 'Alguns paràmetres no són vàlids; no s’ha desat res.', es: 'Algunos parámetros no son válidos; no se ha guardado nada.' },
+} as const satisfies Record<string, LocalizedText>;
+
+function sentence(key: keyof typeof SENTENCES, language: Language, params: Record<string, string | number> = {}): string {
+  return fillPlaceholders(SENTENCES[key][language], params);
+}
+
+/** `field` carries the title and description in the reader's language (see localizedSchema). */
+function describe(field: FieldSchema | undefined, error: ValueError, language: Language): string {
   const title = field?.title ?? error.path.slice(1);
-  if (!field) return `${title} is not a setting of this module.`;
+  if (!field) return sentence('unknown', language, { title });
   if (field.type === 'integer' || field.type === 'number') {
-    return `${title} must be a whole number from ${field.minimum ?? '…'} to ${field.maximum ?? '…'}.`;
+    return sentence('number', language, { title, minimum: field.minimum ?? '…', maximum: field.maximum ?? '…' });
   }
-  if (field.type === 'boolean') return `${title} must be on or off.`;
-  if (field.anyOf?.every((option) => 'const' in option)) return `${title} must be one of: ${field.anyOf.map((option) => String(option.const)).join(', ')}.`;
+  if (field.type === 'boolean') return sentence('boolean', language, { title });
+  if (field.anyOf?.every((option) => 'const' in option)) return sentence('choice', language, { title, choices: field.anyOf.map((option) => String(option.const)).join(', ') });
   if (typeof error.value === 'string' && field.maxLength !== undefined && error.value.length > field.maxLength) {
-    return `${title} is too long: at most ${field.maxLength} characters.`;
+    return sentence('tooLong', language, { title, maxLength: field.maxLength });
   }
-  if (typeof error.value === 'string' && error.value.length === 0) return `${title} cannot be empty.`;
-  return `${title} contains characters or a form that is not allowed. ${field.description ?? ''}`.trim();
+  if (typeof error.value === 'string' && error.value.length === 0) return sentence('empty', language, { title });
+  return `${sentence('form', language, { title })} ${field.description ?? ''}`.trim();
 }
 
 /** The CLI sends KEY=VALUE text: read "22000" and "true" as the schema's types, exactly or not at all. */
@@ -32,36 +51,45 @@ function fromCommandLine(field: FieldSchema | undefined, value: unknown): unknow
 }
 
 /** One sentence per top-level property of `value` that breaks `schema` (an object schema with titled properties). */
-export function schemaFieldErrors(schema: TObject, value: Record<string, unknown>): Record<string, string> {
-  const properties = schema.properties as Record<string, FieldSchema>;
+export function schemaFieldErrors(schema: TObject, value: Record<string, unknown>, language: Language = 'en', wording: TObject = schema): Record<string, string> {
+  const properties = wording.properties as Record<string, FieldSchema>;
   const fields: Record<string, string> = {};
   for (const error of Value.Errors(schema, value)) {
     const key = error.path.split('/')[1] ?? '';
-    if (key && !fields[key]) fields[key] = describe(properties[key], error);
+    if (key && !fields[key]) fields[key] = describe(properties[key], error, language);
   }
   return fields;
 }
 
-/** Returns the complete config (defaults filled in) or throws a 400 ApiError listing every bad field. */
-export function validateModuleConfig(manifest: ModuleManifest, current: Record<string, unknown>, submitted: Record<string, unknown>, root: string): Record<string, unknown> {
+/**
+ * Returns the complete config (defaults filled in) or throws a 400 ApiError listing every bad field.
+ * @param wording the config schema with titles and descriptions in `language` (the manifest's English by default).
+ */
+export function validateModuleConfig(
+  manifest: ModuleManifest,
+  current: Record<string, unknown>,
+  submitted: Record<string, unknown>,
+  root: string,
+  { language, wording }: { language: Language; wording: TObject } = { language: 'en', wording: manifest.configSchema },
+): Record<string, unknown> {
   const schema = manifest.configSchema;
-  const properties = schema.properties as Record<string, FieldSchema>;
+  const properties = wording.properties as Record<string, FieldSchema>;
   const fields: Record<string, string> = {};
   for (const key of Object.keys(submitted)) {
-    if (!(key in properties)) fields[key] = `${key} is not a setting of ${manifest.title}.`;
+    if (!(key in properties)) fields[key] = sentence('unknown', language, { title: key });
   }
   const converted = Object.fromEntries(Object.entries(submitted).map(([key, value]) => [key, fromCommandLine(properties[key], value)]));
   const merged = { ...(Value.Default(schema, {}) as object), ...current, ...converted } as Record<string, unknown>;
-  Object.assign(fields, { ...schemaFieldErrors(schema, merged), ...fields });
+  Object.assign(fields, { ...schemaFieldErrors(schema, merged, language, wording), ...fields });
   for (const [key, pathName] of Object.entries(manifest.pathConfigKeys ?? {})) {
     const value = merged[key];
     const base = resolveDeclaredPath(root, manifest.paths[pathName] ?? '/nonexistent');
     if (!fields[key] && typeof value === 'string' && !isInside(base, resolveDeclaredPath(root, value))) {
-      fields[key] = `${properties[key]?.title ?? key} must stay inside ${manifest.paths[pathName]}.`;
+      fields[key] = sentence('outside', language, { title: properties[key]?.title ?? key, path: manifest.paths[pathName] ?? '' });
     }
   }
   if (Object.keys(fields).length > 0) {
-    throw new ApiError(400, 'invalid_config', 'Some settings are not valid; nothing was saved.', fields);
+    throw new ApiError(400, 'invalid_config', sentence('notSaved', language), fields);
   }
   return merged;
 }

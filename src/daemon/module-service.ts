@@ -141,10 +141,11 @@ export class ModuleService {
   }
 
   /** Validates and saves; a running module gets the change applied as an operation. */
-  saveConfig(id: string, submitted: Record<string, unknown>): { operation: Operation | null } {
+  saveConfig(id: string, submitted: Record<string, unknown>, language: Language = 'en'): { operation: Operation | null } {
     const { manifest, translations } = this.definition(id);
     const previous = this.deps.store.get(id).config;
-    const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root);
+    const wording = localizedSchema(manifest.configSchema, translations, language);
+    const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root, { language, wording });
     this.deps.operations.assertIdle(id);
     this.deps.store.update(id, { config, configApplied: false });
     if (!this.deps.store.get(id).enabled) return { operation: null };

@@ -26,7 +26,7 @@ export function registerModuleRoutes(app: FastifyInstance, modules: ModuleServic
     '/api/modules/:id/config',
     { config: { access: 'admin' }, schema: { params: ModuleIdParams, body: ConfigUpdateRequest, response: replies(ModuleDetail) } },
     async (request) => {
-      modules.saveConfig(request.params.id, request.body.values);
+      modules.saveConfig(request.params.id, request.body.values, requestLanguage(request));
       return modules.detail(request.params.id, requestLanguage(request));
     },
   );
