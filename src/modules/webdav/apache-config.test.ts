@@ -86,7 +86,7 @@ test('a share: DAV on its own URL, no links, read methods for readers, every oth
   const config = apacheConfig(input());
   assert.match(config, /^Alias "\/docs" "\/tmp\/node\/srv\/cloudy\/webdav\/docs"$/m);
   const docs = shareSection(config, 'docs');
-  for (const line of ['Dav On', 'Options None', 'AllowOverride None', 'AuthType Basic', 'AuthBasicProvider file', 'AuthUserFile "/tmp/node/var/lib/cloudy-webdav/users.htpasswd"']) {
+  for (const line of ['Dav On', 'Options None', 'AllowOverride None', 'AuthType Basic', 'AuthBasicProvider file', 'AuthUserFile "/tmp/node/var/lib/cloudy-webdav/users.htpasswd"', 'AuthzSendForbiddenOnFailure On']) {
     assert.ok(docs.includes(`\n    ${line}\n`), line);
   }
   assert.match(docs, /<Limit GET HEAD OPTIONS PROPFIND>\n\s+Require user alice reader\n\s+<\/Limit>/, 'alice is in both lists once');
@@ -145,5 +145,5 @@ test('a share listed twice, a non-boolean public flag, a bad port, host name or 
 test('a share adds exactly its fixed block: no value adds a line', () => {
   const base = apacheConfig(input({ shares: [] })).split('\n').length;
   const withShare = apacheConfig(input({ shares: [{ name: 'docs', readOnlyUsers: ['a', 'b'], readWriteUsers: ['c'], public: false }] })).split('\n').length;
-  assert.equal(withShare - base, 16);
+  assert.equal(withShare - base, 18);
 });

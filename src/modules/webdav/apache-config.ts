@@ -130,6 +130,8 @@ Alias "/${share.name}" "${folder}"
     AuthName "Cloudy WebDAV ${share.name}"
     AuthBasicProvider file
     AuthUserFile "${usersFile}"
+    # A known user without the right gets 403, not 401: clients stop asking again for a password that is correct.
+    AuthzSendForbiddenOnFailure On
     <Limit ${READ_METHODS.join(' ')}>
         ${readers}
     </Limit>

@@ -106,17 +106,17 @@ test('litmus: basic, copymove, props, locks and http all pass on a read-write sh
   assert.equal(result.code, 0, result.stdout);
 });
 
-test('who may do what: no access 401, read-only users read only, a read-only share refuses writes, public reads', async () => {
+test('who may do what: anonymous 401, a known user without the right 403, read-only users read only, a read-only share refuses writes, public reads', async () => {
   const cases: Array<[string, string[], number]> = [
     ['anonymous PROPFIND docs', ['-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`], 401],
-    ['eve (no access) PROPFIND docs', [...as('eve'), '-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`], 401],
+    ['eve (no access) PROPFIND docs', [...as('eve'), '-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`], 403],
     ['wrong password', ['-u', 'alice:nope', '-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`], 401],
     ['reader PROPFIND docs', [...as('reader'), '-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`], 207],
-    ['reader PUT docs', [...as('reader'), '-T', '/etc/hostname', `${BASE}/docs/r.txt`], 401],
-    ['reader MKCOL docs', [...as('reader'), '-X', 'MKCOL', `${BASE}/docs/rdir`], 401],
+    ['reader PUT docs', [...as('reader'), '-T', '/etc/hostname', `${BASE}/docs/r.txt`], 403],
+    ['reader MKCOL docs', [...as('reader'), '-X', 'MKCOL', `${BASE}/docs/rdir`], 403],
     ['alice PUT docs', [...as('alice'), '-T', '/etc/hostname', `${BASE}/docs/a.txt`], 201],
     ['reader GET docs', [...as('reader'), `${BASE}/docs/a.txt`], 200],
-    ['reader DELETE docs', [...as('reader'), '-X', 'DELETE', `${BASE}/docs/a.txt`], 401],
+    ['reader DELETE docs', [...as('reader'), '-X', 'DELETE', `${BASE}/docs/a.txt`], 403],
     ['alice PUT read-only share', [...as('alice'), '-T', '/etc/hostname', `${BASE}/ro/a.txt`], 403],
     ['alice COPY into read-only share', [...as('alice'), '-X', 'COPY', '-H', `Destination: ${BASE}/ro/c.txt`, `${BASE}/docs/a.txt`], 403],
     ['anonymous PROPFIND public', ['-X', 'PROPFIND', '-H', 'Depth: 1', `${BASE}/pub/`], 207],
