@@ -29,7 +29,9 @@ test("only the helper's composition root reaches modules' privileged actions", (
   for (const source of sources) {
     for (const target of source.imports) {
       if (/^src\/modules\/[^/]+\/privileged\.ts$/.test(target)) {
-        assert.equal(source.file, 'src/modules/privileged-index.ts', `${source.file} imports ${target}`);
+        // A module's own tests may run its actions in the test process (root, a real door): webdav's daemon test does.
+        const ownTest = isTest(source.file) && moduleOf(source.file) === moduleOf(target);
+        if (!ownTest) assert.equal(source.file, 'src/modules/privileged-index.ts', `${source.file} imports ${target}`);
       }
       if (target === 'src/modules/privileged-index.ts') assert.equal(source.file, 'src/helper/helper-service.ts', `${source.file} imports ${target}`);
     }
