@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { DiagnosticCheck, ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
+import { collectionCommand } from './collection-commands.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { followOperation } from './operation-follow.ts';
 import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
@@ -36,7 +37,9 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   vpn-server legacy NETWORK on|off                               2015 getinconf-client enrolment
   vpn join URL TOKEN                                             waits until the first peer answers
   vpn status
-  vpn leave`;
+  vpn leave
+  MODULE NOUN list|add|set|remove|passwd ...                     a module's lists, e.g. cloudy webdav share add photos
+                                                                 (passwords from standard input or a prompt)`;
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
   if (command === 'discovery') return discoveryCommand(client, rest, print);
   if (command === 'vpn-server') return vpnServerCommand(client, rest, { subnet: flags.subnet, mode: flags.mode, uses: flags.uses, expires: flags.expires }, print);
   if (command === 'vpn') return vpnCommand(client, rest, { json: flags.json!, print });
+  if (/^[a-z][a-z0-9-]{1,31}$/.test(command) && (await collectionCommand(client, command, rest, print))) return;
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 

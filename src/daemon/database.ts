@@ -124,6 +124,18 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE vpn_memberships ADD COLUMN server_key_pin TEXT;`,
   // An operation's current message in every panel language (JSON {en, ca, es}); `message` keeps the English.
   `ALTER TABLE operations ADD COLUMN message_text TEXT;`,
+  // Items of the lists modules declare (CollectionSpec): WebDAV shares and users, proxy users. Only a bcrypt hash of a
+  // password is kept. seq keeps the order they were added in.
+  `CREATE TABLE module_items (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     module TEXT NOT NULL,
+     collection TEXT NOT NULL,
+     key TEXT NOT NULL,
+     values_json TEXT NOT NULL,
+     password_hash TEXT,
+     updated_at TEXT NOT NULL,
+     UNIQUE (module, collection, key)
+   );`,
 ];
 
 export function openDatabase(file: string): Db {

@@ -19,6 +19,7 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { openDatabase } from './database.ts';
 import { EventBus } from './event-bus.ts';
 import { HelperClient } from './helper-client.ts';
+import { ModuleCollections } from './module-collections.ts';
 import { ModuleService } from './module-service.ts';
 import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   const interrupted = operations.failInterrupted();
   if (interrupted > 0) console.log(`cloudyd: marked ${interrupted} interrupted operation(s) as failed`);
   const accounts = new AccountStore(db);
-  const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), operations, events });
+  const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), collections: new ModuleCollections(db), operations, events });
 
   const memberships = new MembershipStore(db);
   // Built before discovery (which publishes its records), given discovery's community address once it exists.

@@ -1,11 +1,12 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
 import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
-import type { DiagnosticCheck, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
+import type { CollectionInfo, CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { defaultConfig, validateModuleConfig } from './config-validation.ts';
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
+import type { ModuleCollections } from './module-collections.ts';
 import type { ModuleStore } from './module-store.ts';
 import { coreText, localizedSchema, moduleText } from './module-texts.ts';
 import type { OperationHandle, OperationMessage, OperationStore } from './operations.ts';
@@ -32,7 +33,7 @@ export class ModuleService {
 
   constructor(
     definitions: ModuleDefinition[],
-    private readonly deps: { root: string; helper: HelperClient; store: ModuleStore; operations: OperationStore; events: EventBus },
+    private readonly deps: { root: string; helper: HelperClient; store: ModuleStore; collections: ModuleCollections; operations: OperationStore; events: EventBus },
   ) {
     for (const definition of definitions) this.modules.set(definition.manifest.id, definition);
   }
@@ -53,6 +54,7 @@ export class ModuleService {
       root: this.deps.root,
       config: this.config(id),
       secrets: this.deps.store.secrets(id, manifest.secrets),
+      collections: this.deps.collections.all(manifest),
       callPrivileged: (action, args = {}) => {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);
@@ -101,7 +103,54 @@ export class ModuleService {
     const summary = await this.summary(id, language);
     const lines = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: coreText('details', translations), value: error.message }]) : [];
     const details = lines.map(({ label, ...line }) => ({ ...line, label: label[language] }));
-    return { ...summary, configSchema: localizedSchema(manifest.configSchema, translations, language), config: this.config(id), details };
+    return { ...summary, collections: this.collectionInfos(id, language), configSchema: localizedSchema(manifest.configSchema, translations, language), config: this.config(id), details };
+  }
+
+  private collectionInfos(id: string, language: Language): CollectionInfo[] {
+    const { manifest, translations } = this.definition(id);
+    const word = (key: string) => moduleText(translations, key, language);
+    return Object.entries(manifest.collections ?? {}).map(([name, spec]) => ({
+      name,
+      noun: spec.noun,
+      title: word(`collection.${name}.title`),
+      description: spec.description === undefined ? null : word(`collection.${name}.description`),
+      key: spec.key,
+      itemSchema: localizedSchema(spec.itemSchema, translations, language, `collection.${name}.`),
+      maxItems: spec.maxItems,
+      password: spec.password ? { title: word(`collection.${name}.password.title`), description: spec.password.description === undefined ? null : word(`collection.${name}.password.description`) } : null,
+    }));
+  }
+
+  /** The items of one of the module's lists, as the API shows them: never a password hash. */
+  items(id: string, collection: string): CollectionItemView[] {
+    const { manifest } = this.definition(id);
+    this.deps.collections.spec(manifest, collection);
+    return this.deps.collections.items(id, collection).map(({ key, values, passwordHash }) => ({ key, values, hasPassword: passwordHash !== null }));
+  }
+
+  /** Adds or changes an item (and its password); a running module applies the lists again in an operation. */
+  async putItem(id: string, collection: string, key: string, submitted: { values: Record<string, unknown>; password?: string }, language: Language = 'en'): Promise<ItemChangeReply> {
+    const { manifest, translations } = this.definition(id);
+    const spec = this.deps.collections.spec(manifest, collection);
+    this.deps.operations.assertIdle(id);
+    const wording = localizedSchema(spec.itemSchema, translations, language, `collection.${collection}.`);
+    const { values, passwordHash } = await this.deps.collections.put(manifest, collection, key, submitted, { language, wording });
+    return { item: { key, values, hasPassword: passwordHash !== null }, operationId: this.applyCollections(id) };
+  }
+
+  removeItem(id: string, collection: string, key: string): ItemChangeReply {
+    const { manifest } = this.definition(id);
+    this.deps.operations.assertIdle(id);
+    this.deps.collections.remove(manifest, collection, key);
+    return { item: null, operationId: this.applyCollections(id) };
+  }
+
+  /** The lists feed the daemon's files: a running module rewrites them (applyConfig with its unchanged config). */
+  private applyCollections(id: string): string | null {
+    if (!this.deps.store.get(id).enabled) return null;
+    return this.run(id, 'configure', coreText('configure', this.definition(id).translations), async (handle) => {
+      await this.applyConfig(id, this.config(id), handle);
+    }).id;
   }
 
   install(id: string): Operation {

@@ -30,13 +30,16 @@ export function moduleText(translations: ModuleTranslations, key: string, langua
   return translations.catalogue[language][key] ?? translations.catalogue.en[key] ?? key;
 }
 
-/** The config schema with each setting's title and description in the reader's language (a copy: the manifest's stays). */
-export function localizedSchema(schema: TObject, translations: ModuleTranslations, language: Language): TObject {
+/**
+ * A config or item schema with each property's title and description in the reader's language (a copy: the manifest's
+ * stays); `prefix` is where the translations keep them (`setting.`, `collection.<name>.`).
+ */
+export function localizedSchema(schema: TObject, translations: ModuleTranslations, language: Language, prefix = 'setting.'): TObject {
   const properties = Object.fromEntries(
     Object.entries(schema.properties).map(([key, property]) => {
       const copy = { ...property } as Record<string, unknown>;
-      if (typeof copy.title === 'string') copy.title = moduleText(translations, `setting.${key}.title`, language);
-      if (typeof copy.description === 'string') copy.description = moduleText(translations, `setting.${key}.description`, language);
+      if (typeof copy.title === 'string') copy.title = moduleText(translations, `${prefix}${key}.title`, language);
+      if (typeof copy.description === 'string') copy.description = moduleText(translations, `${prefix}${key}.description`, language);
       return [key, copy];
     }),
   );

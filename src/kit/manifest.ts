@@ -76,6 +76,33 @@ export interface WebUiSpec {
   headers?: Record<string, Template>;
 }
 
+/**
+ * A list the owner manages on the module's page and with `cloudy <module> <noun> add|remove|list|passwd` (WebDAV's
+ * shares and users, a proxy's users). cloudyd stores the items in SQLite; the module's hooks get them all in
+ * `runtime.collections` and write what their daemon reads (`beforeStart`, `applyConfig` after each change).
+ */
+export interface CollectionSpec {
+  /** The CLI's word for one item, e.g. `share` for `cloudy webdav share add NAME`. */
+  noun: string;
+  title: string;
+  description?: string;
+  /**
+   * A closed Type.Object with a title on each property, as for configSchema; the panel and the CLI fill strings,
+   * integers, booleans, choices, and arrays of strings (written `a,b,c`).
+   */
+  itemSchema: TObject;
+  /** The string property that names an item (unique, the last word of its URL); it cannot change. */
+  key: string;
+  maxItems: number;
+  /**
+   * Each item has a password (8–72 bytes, no control characters). cloudyd keeps only its bcrypt hash ($2y$, the variant
+   * Apache and squid's helpers read, at `cost`) and gives that to the hooks; the password itself is stored nowhere.
+   */
+  password?: { title: string; description?: string; cost: number };
+  /** Array properties whose values must be keys of another collection; removing such an item takes it out of them. */
+  references?: Array<{ property: string; collection: string }>;
+}
+
 export interface ModuleManifest {
   id: string;
   /** Integer; bumped when `setup(oldVersion)` gains upgrade steps. */
@@ -93,6 +120,8 @@ export interface ModuleManifest {
   configSchema: TObject;
   /** Config keys whose value names a path: their values must stay inside a declared path. */
   pathConfigKeys?: Record<string, string>;
+  /** Lists the owner manages (see CollectionSpec), by a name used in URLs and translations. */
+  collections?: Record<string, CollectionSpec>;
   /** Names of secrets Cloudy generates and keeps for the module (never shown in the panel). */
   secrets: string[];
   publish: PublishRecord[];

@@ -7,9 +7,19 @@ export interface ModuleRuntime {
   root: string;
   config: Record<string, unknown>;
   secrets: Record<string, string>;
+  /** Every item of each of the manifest's collections, in the order they were added. */
+  collections: Record<string, CollectionItem[]>;
   /** Calls one of the module's own root actions declared in its privileged.ts. */
   callPrivileged<T = unknown>(action: string, args?: Record<string, unknown>): Promise<T>;
   log(line: string): void;
+}
+
+/** One item of a collection: its values (checked against the item schema) and, if the collection has passwords, the hash. */
+export interface CollectionItem {
+  key: string;
+  values: Record<string, unknown>;
+  /** bcrypt, `$2y$…`; null until a password was set. */
+  passwordHash: string | null;
 }
 
 export interface ModuleDetailLine {

@@ -27,6 +27,19 @@ export function manifestTexts(manifest: ModuleManifest): Record<string, string> 
     if (typeof description === 'string') texts[`setting.${key}.description`] = description;
   }
   for (const check of manifest.diagnostics) texts[`check.${check.checkId}`] = check.description;
+  for (const [name, collection] of Object.entries(manifest.collections ?? {})) {
+    texts[`collection.${name}.title`] = collection.title;
+    if (collection.description !== undefined) texts[`collection.${name}.description`] = collection.description;
+    for (const [key, property] of Object.entries(collection.itemSchema.properties)) {
+      const { title, description } = property as { title?: unknown; description?: unknown };
+      if (typeof title === 'string') texts[`collection.${name}.${key}.title`] = title;
+      if (typeof description === 'string') texts[`collection.${name}.${key}.description`] = description;
+    }
+    if (collection.password) {
+      texts[`collection.${name}.password.title`] = collection.password.title;
+      if (collection.password.description !== undefined) texts[`collection.${name}.password.description`] = collection.password.description;
+    }
+  }
   return texts;
 }
 

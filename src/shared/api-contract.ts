@@ -108,9 +108,45 @@ export const ModuleSummary = Type.Object({
 });
 export type ModuleSummary = Static<typeof ModuleSummary>;
 
+/** A list the owner manages on a module's page (its shares, its users …), described in the reader's language. */
+export const CollectionInfo = Type.Object({
+  name: Type.String(),
+  noun: Type.String({ description: 'The CLI word for one item: cloudy <module> <noun> add|remove|list|passwd' }),
+  title: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  key: Type.String({ description: 'The property that names an item' }),
+  itemSchema: Type.Unknown({ description: 'JSON Schema of one item, titles in the reader’s language' }),
+  maxItems: Type.Integer(),
+  password: Type.Union([Type.Object({ title: Type.String(), description: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+});
+export type CollectionInfo = Static<typeof CollectionInfo>;
+
+export const CollectionItemView = Type.Object({
+  key: Type.String(),
+  values: Type.Record(Type.String(), Type.Unknown()),
+  hasPassword: Type.Boolean({ description: 'A password was set (only its bcrypt hash is kept, and never sent)' }),
+});
+export type CollectionItemView = Static<typeof CollectionItemView>;
+
+export const ItemPutRequest = Type.Object(
+  {
+    values: Type.Record(Type.String(), Type.Unknown()),
+    password: Type.Optional(Type.String({ maxLength: 1024, description: 'Sets or changes the item’s password' })),
+  },
+  { additionalProperties: false },
+);
+export type ItemPutRequest = Static<typeof ItemPutRequest>;
+
+export const ItemChangeReply = Type.Object({
+  item: Type.Union([CollectionItemView, Type.Null()]),
+  operationId: Type.Union([Type.String(), Type.Null()], { description: 'The running module applies the change in this operation' }),
+});
+export type ItemChangeReply = Static<typeof ItemChangeReply>;
+
 export const ModuleDetail = Type.Composite([
   ModuleSummary,
   Type.Object({
+    collections: Type.Array(CollectionInfo),
     configSchema: Type.Unknown({ description: 'JSON Schema of the configuration form' }),
     config: Type.Record(Type.String(), Type.Unknown()),
     details: Type.Array(
@@ -179,6 +215,13 @@ export type PanelEvent =
   | { type: 'vpn'; network: string };
 
 export const ModuleIdParams = Type.Object({ id: Type.String({ pattern: MODULE_ID_PATTERN }) });
+export const CollectionParams = Type.Object({ id: Type.String({ pattern: MODULE_ID_PATTERN }), collection: Type.String({ pattern: '^[a-z][A-Za-z0-9]{0,31}$' }) });
+export const ItemParams = Type.Object({
+  id: Type.String({ pattern: MODULE_ID_PATTERN }),
+  collection: Type.String({ pattern: '^[a-z][A-Za-z0-9]{0,31}$' }),
+  // The item schema says more; this keeps anything else out of URLs and logs.
+  key: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+});
 export const OperationIdParams = Type.Object({ id: Type.String({ pattern: '^[a-zA-Z0-9-]{1,64}$' }) });
 
 /** Response body schemas keyed by status code, as Fastify and OpenAPI expect them. */

@@ -44,6 +44,42 @@ for (const manifest of moduleManifests) {
   });
 }
 
+for (const manifest of moduleManifests) {
+  for (const [name, collection] of Object.entries(manifest.collections ?? {})) {
+    test(`${manifest.id}: every field of a new ${collection.noun} refuses hostile values with a message on that field`, async () => {
+      const base = `/api/modules/${manifest.id}/collections/${name}`;
+      const auditBefore = changingAuditLines();
+      // A valid item but for the one hostile value, so the message is about that value.
+      const password = collection.password ? { password: 'a good password' } : {};
+      const properties = collection.itemSchema.properties as unknown as Record<string, { type?: string }>;
+      for (const [field, { type }] of Object.entries(properties)) {
+        const typed = type === 'boolean' ? ['yes', 2] : type === 'array' ? [['ok', '; reboot'], [{ nested: true }]] : [];
+        for (const value of [...HOSTILE, ...typed, { nested: true }]) {
+          const reply = await given.session.request('PUT', `${base}/probe`, { values: { [field]: value }, ...password });
+          assert.equal(reply.status, 400, `${field} = ${JSON.stringify(value).slice(0, 40)} was accepted`);
+          assert.equal(typeof reply.body.fields?.[field], 'string', `${field}: the message names the field (${JSON.stringify(reply.body)})`);
+          assert.ok(!reply.body.fields[field].includes('<script>'), `${field}: the input is not echoed back`);
+        }
+      }
+      if (collection.password) {
+        for (const hostile of ['short', 'line\nbreak here', 'x'.repeat(73), 'é'.repeat(40), '\u0000'.repeat(9)]) {
+          const reply = await given.session.request('PUT', `${base}/probe`, { values: {}, password: hostile });
+          assert.equal(reply.status, 400, `password ${JSON.stringify(hostile).slice(0, 20)} was accepted`);
+          assert.equal(typeof reply.body.fields?.password, 'string');
+        }
+        const without = await given.session.request('PUT', `${base}/probe`, { values: {} });
+        assert.equal(typeof without.body.fields?.password, 'string', 'a new item needs a password');
+      }
+      for (const key of ['..', 'a b', '%0Aid', 'x'.repeat(100)]) {
+        const reply = await given.session.request('PUT', `${base}/${encodeURIComponent(key)}`, { values: {}, ...password });
+        assert.ok([400, 404].includes(reply.status), `the name ${JSON.stringify(key)} was accepted`);
+      }
+      assert.deepEqual((await given.session.request('GET', base)).body, [], 'nothing was stored');
+      assert.deepEqual(changingAuditLines(), auditBefore, 'nothing ran as root');
+    });
+  }
+}
+
 test('node and account forms refuse hostile values per field', async () => {
   const auditBefore = changingAuditLines();
   const cases: Array<{ method: string; path: string; field: string; body: (value: unknown) => unknown }> = [

@@ -3,8 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 
 import {
+  CollectionItemView,
+  CollectionParams,
   ConfigUpdateRequest,
   DiagnosticCheck,
+  ItemChangeReply,
+  ItemParams,
+  ItemPutRequest,
   LogLine,
   ModuleDetail,
   ModuleIdParams,
@@ -16,6 +21,8 @@ import type { ModuleService } from '../module-service.ts';
 import { requestLanguage } from '../request-language.ts';
 
 type IdRequest = { Params: { id: string } };
+type CollectionRequest = { Params: { id: string; collection: string } };
+type ItemRequest = { Params: { id: string; collection: string; key: string } };
 
 export function registerModuleRoutes(app: FastifyInstance, modules: ModuleService): void {
   app.get('/api/modules', { schema: { response: replies(Type.Array(ModuleSummary)) } }, (request) => modules.list(requestLanguage(request)));
@@ -42,6 +49,24 @@ export function registerModuleRoutes(app: FastifyInstance, modules: ModuleServic
 
   app.get<IdRequest>('/api/modules/:id/diagnostics', { schema: { params: ModuleIdParams, response: replies(Type.Array(DiagnosticCheck)) } }, (request) =>
     modules.diagnostics(request.params.id, requestLanguage(request)),
+  );
+
+  app.get<CollectionRequest>(
+    '/api/modules/:id/collections/:collection',
+    { schema: { params: CollectionParams, response: replies(Type.Array(CollectionItemView)) } },
+    (request) => modules.items(request.params.id, request.params.collection),
+  );
+
+  app.put<ItemRequest & { Body: ItemPutRequest }>(
+    '/api/modules/:id/collections/:collection/:key',
+    { config: { access: 'admin' }, schema: { params: ItemParams, body: ItemPutRequest, response: replies(ItemChangeReply) } },
+    (request) => modules.putItem(request.params.id, request.params.collection, request.params.key, request.body, requestLanguage(request)),
+  );
+
+  app.delete<ItemRequest>(
+    '/api/modules/:id/collections/:collection/:key',
+    { config: { access: 'admin' }, schema: { params: ItemParams, response: replies(ItemChangeReply) } },
+    (request) => modules.removeItem(request.params.id, request.params.collection, request.params.key),
   );
 
   app.get<IdRequest>('/api/modules/:id/logs', { schema: { params: ModuleIdParams, response: replies(Type.Array(LogLine)) } }, (request) => modules.logs(request.params.id));

@@ -3,6 +3,13 @@ import { Type } from '@sinclair/typebox';
 
 import { defineManifest } from '../../kit/manifest.ts';
 
+/** Share names become a URL segment and a folder name (apache-config.ts checks again): no dots, so no `..` or `.ht*`. */
+const SHARE_NAME = '^[a-z0-9][a-z0-9_-]{0,31}$';
+/** User names go into `Require user` lists and the password file. */
+const USER_NAME = '^[a-z][a-z0-9_-]{0,31}$';
+const userList = (title: string, description: string) =>
+  Type.Array(Type.String({ pattern: USER_NAME, maxLength: 32 }), { title, description, maxItems: 200, uniqueItems: true, default: [] });
+
 export const webdavManifest = defineManifest({
   id: 'webdav',
   version: 1,
@@ -32,16 +39,53 @@ export const webdavManifest = defineManifest({
       uploadLimitMiB: Type.Integer({ title: 'Largest upload (MiB)', description: 'Bigger files are refused (413); Apache allows at most 2047.', minimum: 1, maximum: 2047, default: 1024 }),
       publishedShare: Type.String({
         title: 'Share announced to the community',
-        description: 'Its name goes into the discovery record (path=/<share>).',
-        pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+        description: 'The share other nodes see in Search (path=/<share>); empty: the first public share.',
+        pattern: '^([a-z0-9][a-z0-9_-]{0,31})?$',
         maxLength: 32,
-        default: 'public',
+        default: '',
       }),
     },
     { additionalProperties: false },
   ),
+  collections: {
+    shares: {
+      noun: 'share',
+      title: 'Shares',
+      description: 'Each share is a folder below /srv/cloudy/webdav, opened at https://<node>:<port>/<share>/.',
+      itemSchema: Type.Object(
+        {
+          name: Type.String({ title: 'Name', description: 'Lower-case letters, digits, _ and -; the folder and the address take it.', pattern: SHARE_NAME, maxLength: 32 }),
+          readWriteUsers: userList('Can read and write', 'Users who may add, change and delete files, separated by commas.'),
+          readOnlyUsers: userList('Can only read', 'Users who may open and copy files, separated by commas.'),
+          public: Type.Boolean({ title: 'Anyone may read it, without a password', default: false }),
+        },
+        { additionalProperties: false },
+      ),
+      key: 'name',
+      maxItems: 200,
+      references: [
+        { property: 'readWriteUsers', collection: 'users' },
+        { property: 'readOnlyUsers', collection: 'users' },
+      ],
+    },
+    users: {
+      noun: 'user',
+      title: 'Users',
+      description: 'People who log in to the shares; each share says who may read or write it.',
+      itemSchema: Type.Object(
+        { name: Type.String({ title: 'Name', description: 'Lower-case letters, digits, _ and -, starting with a letter.', pattern: USER_NAME, maxLength: 32 }) },
+        { additionalProperties: false },
+      ),
+      key: 'name',
+      maxItems: 500,
+      // Apache checks the password against the hash at every request (Basic auth has no session): cost 8 takes
+      // about 15 ms here, 10 about 60 ms, too slow for a folder of small files on a small board.
+      password: { title: 'Password', description: 'At least 8 characters. Only its bcrypt hash is kept.', cost: 8 },
+    },
+  },
   secrets: [],
-  publish: [{ type: '_webdav._tcp', port: '{config:port}', description: 'WebDAV', txt: { path: '/{config:publishedShare}' } }],
+  // path= is added by the module (publishedTxt): the chosen share, else the first public one.
+  publish: [{ type: '_webdav._tcp', port: '{config:port}', description: 'WebDAV', txt: {} }],
   consume: [],
   backupPaths: ['{path:home}/users.htpasswd', '{path:shares}'],
   diagnostics: [

@@ -6,19 +6,14 @@ import { Type } from '@sinclair/typebox';
 
 import { defineAction, type ActionContext } from '../../kit/privileged-action.ts';
 import { isInside } from '../../kit/template.ts';
-import { apacheConfig, assertShareName, assertUserName, MAX_UPLOAD_LIMIT_MIB } from './apache-config.ts';
+import { apacheConfig, assertShareName, MAX_UPLOAD_LIMIT_MIB } from './apache-config.ts';
 import { webdavManifest } from './manifest.ts';
-import { parseHashLine, withoutUser, withUserLine } from './password-file.ts';
+import { BCRYPT_HASH_PATTERN, passwordFile } from './password-file.ts';
 import { WEBDAV_USER as USER, webdavLayout } from './webdav-layout.ts';
-
-/**
- * bcrypt cost for new passwords. Apache checks the password against the hash on every request (Basic auth has no
- * session), so the cost is paid per request: 8 takes about 15 ms here, 10 about 60 ms, too slow on a small board.
- */
-const BCRYPT_COST = '8';
 
 const shareName = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', maxLength: 32 });
 const userName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', maxLength: 32 });
+const user = Type.Object({ name: userName, passwordHash: Type.String({ pattern: BCRYPT_HASH_PATTERN.source }) }, { additionalProperties: false });
 const share = Type.Object(
   {
     name: shareName,
@@ -28,19 +23,6 @@ const share = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Password-file edits are read-modify-write: one at a time, so two users added together both stay. */
-let passwordFileTurn: Promise<unknown> = Promise.resolve();
-function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  const result = passwordFileTurn.then(work);
-  passwordFileTurn = result.catch(() => undefined);
-  return result;
-}
-
-async function readUsersFile(context: ActionContext, usersFile: string): Promise<string> {
-  const entries = await context.door.listDirectory(path.dirname(usersFile));
-  return entries.includes(path.basename(usersFile)) ? context.door.readFile(usersFile) : '';
-}
 
 /** The PID apache wrote, or null when it does not run (no pid file). */
 async function apachePid(context: ActionContext, pidFile: string): Promise<number | null> {
@@ -67,11 +49,6 @@ export const webdavActions = [
       // setup; the node's key in etc/cloudy/tls stays readable by root and cloudyd only.
       await context.door.writeFileAtomic(layout.keyFile, await context.door.readFile(layout.nodeKeyFile), { mode: 0o600, user: USER });
       await context.door.writeFileAtomic(layout.certificateFile, await context.door.readFile(layout.nodeCertificateFile), { mode: 0o644, user: USER });
-      // Rewritten every time: whatever the home's owner did to it, the file is 0600 again.
-      await inTurn(async () => {
-        const users = await readUsersFile(context, layout.usersFile);
-        await context.door.writeFileAtomic(layout.usersFile, users, { mode: 0o600, user: USER });
-      });
       // On a systemd host, apt starts Debian's apache2.service (port 80, /var/www/html). Cloudy runs its own apache2.
       if (existsSync('/run/systemd/system')) {
         await context.door.run('systemctl', ['disable', '--now', 'apache2.service', 'apache-htcacheclean.service'], { timeoutMs: 30_000 });
@@ -81,19 +58,31 @@ export const webdavActions = [
   }),
   defineAction({
     name: 'webdav.writeConfig',
-    description: 'Write apache2.conf from the shares and settings, after apache2 -t accepted it; optionally reload the running server',
+    description:
+      'Create the share folders, write the password file from the users’ bcrypt hashes, and apache2.conf from the shares and settings after apache2 -t accepted it; optionally reload the running server',
     args: Type.Object(
       {
         port: webdavManifest.configSchema.properties.port,
         uploadLimitMiB: Type.Integer({ minimum: 1, maximum: MAX_UPLOAD_LIMIT_MIB }),
         shares: Type.Array(share, { maxItems: 200 }),
+        users: Type.Array(user, { maxItems: 500 }),
         reload: Type.Boolean(),
       },
       { additionalProperties: false },
     ),
     result: Type.Object({ changed: Type.Boolean(), reloaded: Type.Boolean() }),
-    async run({ port, uploadLimitMiB, shares, reload }, context) {
+    async run({ port, uploadLimitMiB, shares, users, reload }, context) {
       const layout = webdavLayout(context.root);
+      // The shares path stays root's: the webdav user cannot swap a share folder for a link to elsewhere.
+      await context.door.ensureDirectory(layout.sharesDir, { mode: 0o755 });
+      for (const { name } of shares) {
+        const folder = path.join(layout.sharesDir, assertShareName(name));
+        if (!isInside(layout.sharesDir, folder) || folder === layout.sharesDir) throw new Error(`Share ${name} would be outside ${webdavManifest.paths.shares}.`);
+        await context.door.ensureDirectory(folder, { mode: 0o750, user: USER });
+      }
+      // Written whole from the users every time (Apache reads it at each request: no reload): a removed user is gone at
+      // once, and whatever the home's owner did to the file, it is 0600 again.
+      await context.door.writeFileAtomic(layout.usersFile, passwordFile(users), { mode: 0o600, user: USER });
       const text = apacheConfig({ ...layout, serverName: 'localhost', port, uploadLimitMiB, shares });
       const files = await context.door.listDirectory(layout.home);
       const changed = !files.includes(path.basename(layout.configFile)) || (await context.door.readFile(layout.configFile)) !== text;
@@ -113,66 +102,6 @@ export const webdavActions = [
       if (pid === null) return { changed, reloaded: false };
       const signalled = await context.door.run('kill', ['-s', 'USR1', String(pid)], { user: USER, timeoutMs: 10_000 });
       return { changed, reloaded: signalled.code === 0 };
-    },
-  }),
-  defineAction({
-    name: 'webdav.ensureShare',
-    description: 'Create a share’s folder owned by the webdav user, inside the declared shares path',
-    args: Type.Object({ name: shareName }, { additionalProperties: false }),
-    result: Type.Object({ absolutePath: Type.String() }),
-    async run({ name }, context) {
-      const layout = webdavLayout(context.root);
-      const absolutePath = path.join(layout.sharesDir, assertShareName(name));
-      if (!isInside(layout.sharesDir, absolutePath) || absolutePath === layout.sharesDir) throw new Error(`Share ${name} would be outside ${webdavManifest.paths.shares}.`);
-      // The shares path stays root's: the webdav user cannot swap a share folder for a link to elsewhere.
-      await context.door.ensureDirectory(layout.sharesDir, { mode: 0o755 });
-      await context.door.ensureDirectory(absolutePath, { mode: 0o750, user: USER });
-      return { absolutePath };
-    },
-  }),
-  defineAction({
-    name: 'webdav.setPassword',
-    description: 'Add a WebDAV user or change its password (bcrypt in the server’s password file; the password goes by standard input)',
-    args: Type.Object(
-      {
-        user: userName,
-        // No control characters: htpasswd -i reads one line. bcrypt uses only the first 72 bytes (checked below too).
-        password: Type.String({ minLength: 8, maxLength: 72, pattern: '^[^\\x00-\\x1f\\x7f]+$' }),
-      },
-      { additionalProperties: false },
-    ),
-    secretArgs: ['password'],
-    result: Type.Object({ created: Type.Boolean() }),
-    async run({ user, password }, context) {
-      assertUserName(user);
-      if (Buffer.byteLength(password) > 72) throw new Error('The password is longer than 72 bytes, the most bcrypt uses: choose a shorter one.');
-      const layout = webdavLayout(context.root);
-      // -n prints `user:hash` instead of writing the file: only the door writes there (atomic, no link followed).
-      const hashed = await context.door.run('htpasswd', ['-n', '-i', '-B', '-C', BCRYPT_COST, user], { user: USER, input: password, timeoutMs: 30_000 });
-      if (hashed.code !== 0) throw new Error(`htpasswd failed: ${hashed.stderr.trim()}`);
-      const line = parseHashLine(hashed.stdout, user);
-      return inTurn(async () => {
-        const users = await readUsersFile(context, layout.usersFile);
-        const created = !users.split('\n').some((existing) => existing.startsWith(`${user}:`));
-        await context.door.writeFileAtomic(layout.usersFile, withUserLine(users, user, line), { mode: 0o600, user: USER });
-        return { created };
-      });
-    },
-  }),
-  defineAction({
-    name: 'webdav.removeUser',
-    description: 'Remove a WebDAV user from the server’s password file (it can no longer log in, at once)',
-    args: Type.Object({ user: userName }, { additionalProperties: false }),
-    result: Type.Object({ removed: Type.Boolean() }),
-    async run({ user }, context) {
-      const layout = webdavLayout(context.root);
-      return inTurn(async () => {
-        const users = await readUsersFile(context, layout.usersFile);
-        const kept = withoutUser(users, user);
-        if (kept === users) return { removed: false };
-        await context.door.writeFileAtomic(layout.usersFile, kept, { mode: 0o600, user: USER });
-        return { removed: true };
-      });
     },
   }),
   defineAction({

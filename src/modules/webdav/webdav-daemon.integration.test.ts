@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { moduleActions } from '../../../test/support/module-actions.ts';
 import { dpkgInstalled } from '../../../test/support/module-lifecycle.ts';
 import { createLab, type Lab, type LabHost, type LabProcess } from '../../../test/support/netns-lab.ts';
+import { bcryptHash } from '../../kit/bcrypt.ts';
 import type { PrivilegedAction } from '../../kit/privileged-action.ts';
 import { nodeLayout } from '../../shared/node-layout.ts';
 import { webdavManifest } from './manifest.ts';
@@ -30,6 +31,8 @@ let host: LabHost;
 let apache: LabProcess;
 let actions: ReturnType<typeof moduleActions>;
 let layout: ReturnType<typeof webdavLayout>;
+/** The users as cloudyd hands them over: names and bcrypt hashes (cost 8, as the manifest asks). */
+let users: Array<{ name: string; passwordHash: string }>;
 
 /** curl inside the lab namespace (apache listens there on 127.0.0.1); the body and the HTTP status. */
 async function http(args: string[]): Promise<{ status: number; body: string }> {
@@ -45,7 +48,7 @@ function asModuleUser(argv: string[]): string[] {
 }
 
 function writeConfig(uploadLimitMiB: number, reload: boolean) {
-  return actions.call<{ changed: boolean; reloaded: boolean }>('webdav.writeConfig', { port: PORT, uploadLimitMiB, shares: SHARES, reload });
+  return actions.call<{ changed: boolean; reloaded: boolean }>('webdav.writeConfig', { port: PORT, uploadLimitMiB, shares: SHARES, users, reload });
 }
 
 before(async () => {
@@ -66,8 +69,7 @@ before(async () => {
   actions = moduleActions(root, webdavManifest, webdavActions as PrivilegedAction[]);
   layout = webdavLayout(root);
   await actions.call('webdav.prepareHome');
-  for (const share of SHARES) await actions.call('webdav.ensureShare', { name: share.name });
-  for (const [user, password] of Object.entries(PASSWORDS)) await actions.call('webdav.setPassword', { user, password });
+  users = await Promise.all(Object.entries(PASSWORDS).map(async ([name, password]) => ({ name, passwordHash: await bcryptHash(password, 8) })));
   assert.deepEqual(await writeConfig(1, false), { changed: true, reloaded: false });
 
   lab = await createLab(1, { namePrefix: 'wd' });
@@ -207,23 +209,31 @@ test('a config apache2 -t refuses is not installed, and the running one is kept'
 
 test('a password change takes effect at once, without a reload; a removed user is refused', async () => {
   const propfind = (user: string, password: string) => http(['-u', `${user}:${password}`, '-X', 'PROPFIND', '-H', 'Depth: 0', `${BASE}/docs/`]);
-  assert.deepEqual(await actions.call('webdav.setPassword', { user: 'reader', password: 'a new reader password' }), { created: false });
+  const pid = Number(readFileSync(layout.pidFile, 'utf8'));
+  const newHash = await bcryptHash('a new reader password', 8);
+  users = users.map((entry) => (entry.name === 'reader' ? { name: 'reader', passwordHash: newHash } : entry));
+  assert.deepEqual(await writeConfig(2, true), { changed: false, reloaded: false }, 'only the password file changed: no reload');
   assert.equal((await propfind('reader', PASSWORDS.reader)).status, 401);
   assert.equal((await propfind('reader', 'a new reader password')).status, 207);
-  assert.deepEqual(await actions.call('webdav.removeUser', { user: 'reader' }), { removed: true });
-  assert.deepEqual(await actions.call('webdav.removeUser', { user: 'reader' }), { removed: false });
+  users = users.filter((entry) => entry.name !== 'reader');
+  await writeConfig(2, true);
   assert.equal((await propfind('reader', 'a new reader password')).status, 401);
+  assert.equal(Number(readFileSync(layout.pidFile, 'utf8')), pid, 'the same apache served all of it');
   assert.equal((await propfind('alice', PASSWORDS.alice)).status, 207, 'the other users stay');
 });
 
 test('hostile action arguments are refused by the schemas before anything runs', async () => {
   const refused = { name: 'ActionArgumentsError' };
-  for (const name of ['..', '../etc', 'a/b', 'A', '.ht', 'a b', 'a\nb']) await assert.rejects(actions.call('webdav.ensureShare', { name }), refused, name);
-  for (const user of ['x:y', 'a b', 'a\nb', '']) await assert.rejects(actions.call('webdav.setPassword', { user, password: 'long enough' }), refused, user);
-  for (const password of ['line\nbreak!', 'short', 'x'.repeat(73)]) await assert.rejects(actions.call('webdav.setPassword', { user: 'bob', password }), refused, password);
-  await assert.rejects(actions.call('webdav.setPassword', { user: 'bob', password: 'é'.repeat(40) }), /longer than 72 bytes/);
-  await assert.rejects(actions.call('webdav.writeConfig', { port: 80, uploadLimitMiB: 1, shares: [], reload: false }), refused);
-  const share = { name: 'docs', readOnlyUsers: ['a"b'], readWriteUsers: [], public: false };
-  await assert.rejects(actions.call('webdav.writeConfig', { port: PORT, uploadLimitMiB: 1, shares: [share], reload: false }), refused);
+  const write = (change: Record<string, unknown>) => actions.call('webdav.writeConfig', { port: PORT, uploadLimitMiB: 1, shares: [], users: [], reload: false, ...change });
+  for (const name of ['..', '../etc', 'a/b', 'A', '.ht', 'a b', 'a\nb']) {
+    await assert.rejects(write({ shares: [{ name, readOnlyUsers: [], readWriteUsers: [], public: false }] }), refused, name);
+  }
+  const hash = users[0]!.passwordHash;
+  for (const name of ['x:y', 'a b', 'a\nb', '']) await assert.rejects(write({ users: [{ name, passwordHash: hash }] }), refused, name);
+  for (const passwordHash of ['plain password', `${hash}\nbob:${hash}`, '$apr1$x$y', hash.replace('$2y$', '$2b$')]) {
+    await assert.rejects(write({ users: [{ name: 'bob', passwordHash }] }), refused, passwordHash);
+  }
+  await assert.rejects(write({ port: 80 }), refused);
+  await assert.rejects(write({ shares: [{ name: 'docs', readOnlyUsers: ['a"b'], readWriteUsers: [], public: false }] }), refused);
   assert.ok(!readFileSync(layout.usersFile, 'utf8').includes('bob:'));
 });

@@ -1,6 +1,8 @@
 // One typed function per cloudyd endpoint the panel uses.
 import type {
+  CollectionItemView,
   DiagnosticCheck,
+  ItemChangeReply,
   Health,
   Language,
   LogLine,
@@ -38,6 +40,13 @@ export const api = {
   saveModuleConfig: (id: string, values: Record<string, unknown>) =>
     request<ModuleDetail>('PUT', `${modulePath(id)}/config`, { body: { values } }),
   runModuleAction: (id: string, action: ModuleAction) => request<OperationAccepted>('POST', `${modulePath(id)}/${action}`),
+  items: (id: string, collection: string) => request<CollectionItemView[]>('GET', `${modulePath(id)}/collections/${encodeURIComponent(collection)}`),
+  putItem: (id: string, collection: string, key: string, values: Record<string, unknown>, password?: string) =>
+    request<ItemChangeReply>('PUT', `${modulePath(id)}/collections/${encodeURIComponent(collection)}/${encodeURIComponent(key)}`, {
+      body: { values, ...(password ? { password } : {}) },
+    }),
+  removeItem: (id: string, collection: string, key: string) =>
+    request<ItemChangeReply>('DELETE', `${modulePath(id)}/collections/${encodeURIComponent(collection)}/${encodeURIComponent(key)}`),
   diagnostics: (id: string) => request<DiagnosticCheck[]>('GET', `${modulePath(id)}/diagnostics`),
   logs: (id: string) => request<LogLine[]>('GET', `${modulePath(id)}/logs`),
   operation: (id: string) => request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),

@@ -13,7 +13,7 @@ interface FieldDescriptionProps {
 /** The input's ARIA attributes: invalid when the server named this field, described by the help and the message. */
 export function fieldAria({ name, id, error, help }: FieldDescriptionProps): { 'aria-invalid': boolean; 'aria-describedby': string | undefined } {
   const hasError = error?.fields[name] !== undefined;
-  const describedBy = [help === undefined ? '' : `${id}-help`, hasError ? fieldErrorId(name) : ''].filter(Boolean).join(' ');
+  const describedBy = [help === undefined ? '' : `${id}-help`, hasError ? fieldErrorId(name, id) : ''].filter(Boolean).join(' ');
   return { 'aria-invalid': hasError, 'aria-describedby': describedBy === '' ? undefined : describedBy };
 }
 
@@ -26,7 +26,7 @@ export function FieldDescription({ name, id, error, help }: FieldDescriptionProp
           {help}
         </p>
       )}
-      <FieldError error={error} name={name} />
+      <FieldError error={error} name={name} inputId={id} />
     </>
   );
 }

@@ -10,14 +10,14 @@ export function FormError({ error, testId = 'form-error' }: { error: ApiError | 
   );
 }
 
-/** Id of the message element, for the input's aria-describedby. */
-export const fieldErrorId = (name: string): string => `field-error-${name}`;
+/** Id of the message element, for the input's aria-describedby; with the input's id, as two forms may share a field name. */
+export const fieldErrorId = (name: string, inputId: string): string => `field-error-${name}-${inputId}`;
 
-export function FieldError({ error, name }: { error: ApiError | null; name: string }) {
+export function FieldError({ error, name, inputId }: { error: ApiError | null; name: string; inputId: string }) {
   const message = error?.fields[name];
   if (message === undefined) return null;
   return (
-    <p class="field-error" id={fieldErrorId(name)} data-testid={`field-error-${name}`}>
+    <p class="field-error" id={fieldErrorId(name, inputId)} data-testid={`field-error-${name}`}>
       {message}
     </p>
   );

@@ -8,10 +8,12 @@ interface ConfigFieldProps {
   value: string | boolean;
   error: ApiError | null;
   onChange: (value: string | boolean) => void;
+  /** Distinguishes forms on one page: the settings form's ids are `config-field-<name>`. */
+  idPrefix?: string;
 }
 
-export function ConfigField({ field, value, error, onChange }: ConfigFieldProps) {
-  const id = `config-field-${field.name}`;
+export function ConfigField({ field, value, error, onChange, idPrefix = 'config-field' }: ConfigFieldProps) {
+  const id = `${idPrefix}-${field.name}`;
   const help = field.description ?? undefined;
   const common = {
     id,
@@ -34,7 +36,7 @@ export function ConfigField({ field, value, error, onChange }: ConfigFieldProps)
         ))}
       </select>
     );
-  } else if (field.kind === 'text') {
+  } else if (field.kind === 'text' || field.kind === 'list') {
     input = <input {...common} type="text" value={String(value)} onInput={(event) => onChange(event.currentTarget.value)} />;
   } else {
     input = (

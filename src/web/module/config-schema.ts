@@ -1,6 +1,7 @@
 // Turns a module's JSON Schema into form fields, and form inputs back into configuration values.
 
-export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'choice';
+/** `list`: an array of strings, typed as one text `a, b, c`. */
+export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'choice' | 'list';
 
 export interface ConfigFieldSpec {
   name: string;
@@ -26,6 +27,7 @@ interface PropertySchema {
   maximum?: unknown;
   enum?: unknown;
   anyOf?: unknown;
+  items?: unknown;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -49,6 +51,8 @@ function kindOf(property: PropertySchema): FieldKind | null {
     case 'number':
     case 'boolean':
       return property.type;
+    case 'array':
+      return isRecord(property.items) && property.items.type === 'string' ? 'list' : null;
     default:
       return null;
   }
@@ -93,6 +97,7 @@ export function toFormValues(fields: ConfigFieldSpec[], config: Record<string, u
     const value = config[field.name];
     if (field.kind === 'boolean') values[field.name] = value === true;
     else if (field.kind === 'choice') values[field.name] = String(Math.max(0, field.choices.indexOf(value)));
+    else if (field.kind === 'list') values[field.name] = Array.isArray(value) ? value.join(', ') : '';
     else values[field.name] = value === undefined || value === null ? '' : String(value);
   }
   return values;
@@ -106,6 +111,7 @@ export function toConfigValues(fields: ConfigFieldSpec[], values: FormValues, co
     if (field.kind === 'boolean') result[field.name] = value === true;
     else if (field.kind === 'choice') result[field.name] = field.choices[Number(value)];
     else if (field.kind === 'text') result[field.name] = String(value ?? '');
+    else if (field.kind === 'list') result[field.name] = String(value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
     // An empty or unreadable number goes as null so the server names the field in its reply.
     else result[field.name] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : null;
   }

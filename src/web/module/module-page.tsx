@@ -12,6 +12,7 @@ import { useApiData } from '../hooks/use-api-data.ts';
 import { useModuleStateEvents } from '../hooks/use-module-state-events.ts';
 import { useOperation } from '../hooks/use-operation.ts';
 import { t } from '../i18n/i18n.ts';
+import { CollectionSection } from './collection-section.tsx';
 import { ConfigForm } from './config-form.tsx';
 import { DiagnosticsTable } from './diagnostics-table.tsx';
 import { LogsView } from './logs-view.tsx';
@@ -73,6 +74,9 @@ export function ModulePage({ moduleId }: { moduleId: string }) {
               <ModuleDetails details={module.details} />
             </section>
           ) : null}
+          {module.collections.map((collection) => (
+            <CollectionSection key={collection.name} moduleId={module.id} collection={collection} onOperation={setOperationId} />
+          ))}
           <section>
             <h2>{t('module.configuration')}</h2>
             <ConfigForm module={module} onSaved={(updated) => setData(() => updated)} />
