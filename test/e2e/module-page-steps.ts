@@ -3,19 +3,23 @@ import assert from 'node:assert/strict';
 
 import type { Page } from 'playwright-core';
 
+import type { Language } from '../../src/shared/api-contract.ts';
+import { ca } from '../../src/web/i18n/ca.ts';
+import { en } from '../../src/web/i18n/en.ts';
+import { es } from '../../src/web/i18n/es.ts';
 import { byTestId, visible } from './browser-harness.ts';
 
 type ModuleAction = 'install' | 'start' | 'stop' | 'uninstall';
 
 export type StateBadge = 'module-state-installed' | 'module-state-not-installed' | 'module-state-running' | 'module-state-stopped';
 
-/** The progress card's heading for each operation (src/web/i18n/en.ts). */
-const OPERATION_LABELS: Record<ModuleAction, string> = { install: 'Installing', start: 'Starting', stop: 'Stopping', uninstall: 'Uninstalling' };
+/** The progress card's heading for each operation, in the panel's language (src/web/i18n). */
+const operationLabel = (action: ModuleAction, language: Language): string => ({ en, ca, es })[language][`operation.${action}`];
 
 /** Clicks an action button (and the uninstall confirmation) and waits for its operation to end with the given badge. */
-export async function runModuleAction(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number): Promise<void> {
+export async function runModuleAction(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number, language: Language = 'en'): Promise<void> {
   await clickModuleAction(page, action);
-  await waitForOperationEnd(page, action, badge, timeoutMs);
+  await waitForOperationEnd(page, action, badge, timeoutMs, language);
 }
 
 export async function clickModuleAction(page: Page, action: ModuleAction): Promise<void> {
@@ -28,7 +32,7 @@ export async function clickModuleAction(page: Page, action: ModuleAction): Promi
  * Waits until this action's operation failed, or completed with the badge it leads to. The heading and the badge
  * together keep an earlier operation's "completed", still on screen for a moment, from passing for this one's.
  */
-export async function waitForOperationEnd(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number): Promise<void> {
+export async function waitForOperationEnd(page: Page, action: ModuleAction, badge: StateBadge, timeoutMs: number, language: Language = 'en'): Promise<void> {
   await page.waitForFunction(
     ({ expectedBadge, label }) => {
       const card = document.querySelector('[data-testid="operation"]');
@@ -36,7 +40,7 @@ export async function waitForOperationEnd(page: Page, action: ModuleAction, badg
       const state = card.getAttribute('data-state');
       return state === 'failed' || (state === 'completed' && document.querySelector(`[data-testid="${expectedBadge}"]`) !== null);
     },
-    { expectedBadge: badge, label: OPERATION_LABELS[action] },
+    { expectedBadge: badge, label: operationLabel(action, language) },
     { timeout: timeoutMs, polling: 100 },
   );
   const state = await byTestId(page, 'operation').getAttribute('data-state');
