@@ -23,8 +23,9 @@ export const proxy3Manifest = defineManifest({
       user: 'cloudy-proxy3',
       // -N: one foreground process, no kids (the supervisor owns its PID; SIGHUP or `squid -k reconfigure`
       // reloads it in place). -d1: important messages also on stderr. -n: its own shared-memory names
-      // (/dev/shm/<name>-cf__*.shm), so it never collides with Debian's own squid or another node's in tests.
-      argv: ['squid', '-N', '-d1', '-n', 'cloudyproxy3', '-f', '{path:config}/squid.conf'],
+      // (/dev/shm/<name>-cf__*.shm): a second squid with the same name dies at start ("shm_open ... File
+      // exists"), so it must differ from Debian's squid and from another node's on the same machine (tests).
+      argv: ['squid', '-N', '-d1', '-n', 'cloudyproxy3p{config:port}', '-f', '{path:config}/squid.conf'],
       cwd: '{path:home}',
       ports: [{ port: '{config:port}', protocol: 'tcp', purpose: 'HTTP proxy for community members' }],
       readyWhenListening: { host: '127.0.0.1', port: '{config:port}' },

@@ -13,8 +13,8 @@ import { squidConfig, squidFiles } from './squid-config.ts';
 import type { SquidConfigInput } from './squid-config.ts';
 
 const USER = proxy3Manifest.systemUsers[0]!.name;
-/** Must match `-n` in the manifest's daemon argv: `-k` commands find the running squid through its files. */
-const SERVICE_NAME = 'cloudyproxy3';
+/** For `squid -z`, which runs while the daemon is stopped: a name no running squid uses (see the manifest's -n). */
+const CACHE_INIT_SERVICE_NAME = 'cloudyproxy3init';
 const settings = proxy3Manifest.configSchema.properties;
 const LOGIN = Type.String({ pattern: '^[a-z_][a-z0-9._-]{0,31}$', maxLength: 32 });
 const CIDR = Type.String({ pattern: '^[0-9A-Fa-f:.]{2,39}/[0-9]{1,3}$', maxLength: 43 });
@@ -27,9 +27,9 @@ function filesOf(context: ActionContext) {
   });
 }
 
-/** `squid -k <command>` as the daemon's user, with the same service name as the running daemon. */
+/** `squid -k <command>` as the daemon's user; it finds the running squid through pid_filename in the config. */
 function squidControl(context: ActionContext, command: 'parse' | 'reconfigure', configFile: string) {
-  return context.door.run('squid', ['-k', command, '-n', SERVICE_NAME, '-f', configFile], { user: USER, timeoutMs: 20_000 });
+  return context.door.run('squid', ['-k', command, '-f', configFile], { user: USER, timeoutMs: 20_000 });
 }
 
 /** The lines of squid's output that say why it refused a configuration. */
@@ -125,7 +125,7 @@ export const proxy3Actions = [
     async run({ cacheDiskMiB }, context) {
       const files = filesOf(context);
       if (cacheDiskMiB === 0 || existsSync(path.join(files.cacheDir, '00'))) return { initialised: false };
-      const made = await context.door.run('squid', ['-z', '-N', '-n', SERVICE_NAME, '-f', files.config], { user: USER, timeoutMs: 60_000 });
+      const made = await context.door.run('squid', ['-z', '-N', '-n', CACHE_INIT_SERVICE_NAME, '-f', files.config], { user: USER, timeoutMs: 60_000 });
       if (made.code !== 0) throw new Error(`squid could not create its disk cache: ${squidComplaints(made.stderr + made.stdout)}`);
       return { initialised: true };
     },
