@@ -1,0 +1,204 @@
+// Proxy3's root actions: its user and directories, squid.conf checked by squid before use, passwords, reloads.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { Type } from '@sinclair/typebox';
+
+import { defineAction } from '../../kit/privileged-action.ts';
+import type { ActionContext } from '../../kit/privileged-action.ts';
+import { resolveDeclaredPath } from '../../kit/template.ts';
+import { proxy3Manifest } from './manifest.ts';
+import { Proxy3ValueError } from './proxy3-values.ts';
+import { squidConfig, squidFiles } from './squid-config.ts';
+import type { SquidConfigInput } from './squid-config.ts';
+
+const USER = proxy3Manifest.systemUsers[0]!.name;
+/** For `squid -z`, which runs while the daemon is stopped: a name no running squid uses (see the manifest's -n). */
+const CACHE_INIT_SERVICE_NAME = 'cloudyproxy3init';
+const settings = proxy3Manifest.configSchema.properties;
+const LOGIN = Type.String({ pattern: '^[a-z_][a-z0-9._-]{0,31}$', maxLength: 32 });
+const CIDR = Type.String({ pattern: '^[0-9A-Fa-f:.]{2,39}/[0-9]{1,3}$', maxLength: 43 });
+const PROXY_ID = settings.proxyId;
+
+function filesOf(context: ActionContext) {
+  return squidFiles({
+    configDir: resolveDeclaredPath(context.root, proxy3Manifest.paths.config),
+    stateDir: resolveDeclaredPath(context.root, proxy3Manifest.paths.home),
+  });
+}
+
+/** `squid -k <command>` as the daemon's user; it finds the running squid through pid_filename in the config. */
+function squidControl(context: ActionContext, command: 'parse' | 'reconfigure', configFile: string) {
+  return context.door.run('squid', ['-k', command, '-f', configFile], { user: USER, timeoutMs: 20_000 });
+}
+
+/** The lines of squid's output that say why it refused a configuration. */
+function squidComplaints(output: string): string {
+  const lines = output.split('\n').filter((line) => /FATAL|ERROR|Bungled|unrecognized|Terminated/i.test(line));
+  return (lines.length > 0 ? lines : output.trim().split('\n').slice(-3)).map((line) => line.replace(/^\S+ \S+\| /, '').trim()).join('; ');
+}
+
+export const proxy3Actions = [
+  defineAction({
+    name: 'proxy3.prepareHome',
+    description: 'Create the proxy user, its cache/log/run directories, the root-owned config directory and the admin include (never overwritten)',
+    args: Type.Object({}, { additionalProperties: false }),
+    result: Type.Object({ createdAdminInclude: Type.Boolean() }),
+    async run(_args, context) {
+      const files = filesOf(context);
+      await context.door.ensureSystemUser(USER, files.stateDir);
+      await context.door.ensureDirectory(files.stateDir, { mode: 0o750, user: USER });
+      for (const directory of [path.dirname(files.pid), files.logDir, files.cacheDir]) await context.door.ensureDirectory(directory, { mode: 0o750, user: USER });
+      // Root-owned and not writable by the daemon: squid can read its config but never change what it runs.
+      await context.door.ensureDirectory(path.dirname(files.config), { mode: 0o755 });
+      if (!existsSync(files.passwords)) await context.door.writeFileAtomic(files.passwords, '', { mode: 0o600, user: USER });
+      if (existsSync(files.adminInclude)) return { createdAdminInclude: false };
+      await context.door.writeFileAtomic(files.adminInclude, '# Your own squid directives; Cloudy includes this file and never changes it.\n', { mode: 0o644 });
+      return { createdAdminInclude: true };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.writeConfig',
+    description: 'Generate squid.conf, have squid parse it as a candidate, and only then put it in place',
+    args: Type.Object(
+      {
+        settings: Type.Pick(proxy3Manifest.configSchema, ['port', 'authentication', 'cacheMemMiB', 'cacheDiskMiB', 'errorLanguage', 'proxyId', 'federation', 'ldapServer', 'ldapBackupServer', 'ldapUsersDn', 'ldapProxiesDn', 'ldapBindDn'], { additionalProperties: false }),
+        visibleHostname: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$', maxLength: 253 }),
+        clientSubnets: Type.Array(CIDR, { minItems: 1, maxItems: 64 }),
+        blockedDestinations: Type.Array(CIDR, { maxItems: 64 }),
+        federatedProxies: Type.Array(PROXY_ID, { maxItems: 256 }),
+        parents: Type.Array(Type.Object({ host: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$', maxLength: 253 }), port: settings.port }, { additionalProperties: false }), { maxItems: 8 }),
+      },
+      { additionalProperties: false },
+    ),
+    result: Type.Object({ changed: Type.Boolean() }),
+    async run(args, context) {
+      const files = filesOf(context);
+      const { settings: s } = args;
+      const input: SquidConfigInput = {
+        port: s.port,
+        visibleHostname: args.visibleHostname,
+        clientSubnets: args.clientSubnets,
+        authentication: s.authentication,
+        ldap: {
+          servers: [s.ldapServer, s.ldapBackupServer].filter((server) => server !== ''),
+          usersDn: s.ldapUsersDn,
+          proxiesDn: s.ldapProxiesDn,
+          bindDn: s.ldapBindDn,
+          proxyId: s.proxyId,
+          federation: s.federation,
+          federatedProxies: args.federatedProxies,
+        },
+        cacheMemMiB: s.cacheMemMiB,
+        cacheDiskMiB: s.cacheDiskMiB,
+        errorLanguage: s.errorLanguage,
+        blockedDestinations: args.blockedDestinations,
+        parents: args.parents,
+        paths: { configDir: path.dirname(files.config), stateDir: files.stateDir },
+      };
+      let text: string;
+      try {
+        text = squidConfig(input);
+      } catch (error) {
+        if (error instanceof Proxy3ValueError) throw new Error(`The proxy settings are not valid: ${error.message}`);
+        throw error;
+      }
+      const current = existsSync(files.config) ? await context.door.readFile(files.config) : null;
+      if (current === text) return { changed: false };
+      if (!existsSync(`/usr/share/squid-langpack/${s.errorLanguage}`)) throw new Error(`squid has no error pages in "${s.errorLanguage}"; choose a language from /usr/share/squid-langpack.`);
+      await context.door.writeFileAtomic(files.candidate, text, { mode: 0o644 });
+      const parsed = await squidControl(context, 'parse', files.candidate);
+      if (parsed.code !== 0) {
+        await context.door.removeTree(files.candidate);
+        throw new Error(`squid refused the new configuration, the running one is unchanged: ${squidComplaints(parsed.stderr + parsed.stdout)}`);
+      }
+      await context.door.writeFileAtomic(files.config, text, { mode: 0o644 });
+      await context.door.removeTree(files.candidate);
+      return { changed: true };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.initCache',
+    description: 'Create the disk cache directories (squid -z) while squid is stopped, when a disk cache is configured',
+    args: Type.Object({ cacheDiskMiB: settings.cacheDiskMiB }, { additionalProperties: false }),
+    result: Type.Object({ initialised: Type.Boolean() }),
+    async run({ cacheDiskMiB }, context) {
+      const files = filesOf(context);
+      if (cacheDiskMiB === 0 || existsSync(path.join(files.cacheDir, '00'))) return { initialised: false };
+      const made = await context.door.run('squid', ['-z', '-N', '-n', CACHE_INIT_SERVICE_NAME, '-f', files.config], { user: USER, timeoutMs: 60_000 });
+      if (made.code !== 0) throw new Error(`squid could not create its disk cache: ${squidComplaints(made.stderr + made.stdout)}`);
+      return { initialised: true };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.reload',
+    description: 'Make the running squid read its configuration again, without a restart (squid -k reconfigure)',
+    args: Type.Object({}, { additionalProperties: false }),
+    result: Type.Null(),
+    async run(_args, context) {
+      const files = filesOf(context);
+      // With -N squid still writes pid_filename; -k reconfigure sends it SIGHUP and it reloads in place (same PID).
+      const reloaded = await squidControl(context, 'reconfigure', files.config);
+      if (reloaded.code !== 0) throw new Error(`squid did not reload: ${squidComplaints(reloaded.stderr + reloaded.stdout)}`);
+      return null;
+    },
+  }),
+  defineAction({
+    name: 'proxy3.checkConfig',
+    description: 'Have squid parse the configuration in use (diagnostics)',
+    args: Type.Object({}, { additionalProperties: false }),
+    result: Type.Object({ accepted: Type.Boolean(), message: Type.String() }),
+    async run(_args, context) {
+      const parsed = await squidControl(context, 'parse', filesOf(context).config);
+      return { accepted: parsed.code === 0, message: parsed.code === 0 ? 'accepted' : squidComplaints(parsed.stderr + parsed.stdout) };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.setPassword',
+    description: 'Set a local proxy user’s password (bcrypt, via htpasswd reading standard input)',
+    args: Type.Object({ login: LOGIN, password: Type.String({ minLength: 8, maxLength: 128, pattern: '^[^\\x00-\\x1f\\x7f]+$' }) }, { additionalProperties: false }),
+    secretArgs: ['password'],
+    result: Type.Null(),
+    async run({ login, password }, context) {
+      const files = filesOf(context);
+      // -n: print instead of writing a file (root never writes through a path in a directory it does not own);
+      // -i: the password comes on standard input, never in argv; -B -C 10: bcrypt, which basic_ncsa_auth checks
+      // through libxcrypt's crypt(3) on Debian 12.
+      const hashed = await context.door.run('htpasswd', ['-n', '-i', '-B', '-C', '10', login], { input: password, timeoutMs: 20_000 });
+      const line = hashed.stdout.trim();
+      if (hashed.code !== 0 || !line.startsWith(`${login}:$2y$`)) throw new Error(`htpasswd could not hash the password: ${hashed.stderr.trim()}`);
+      const others = passwordLines(await context.door.readFile(files.passwords)).filter((entry) => !entry.startsWith(`${login}:`));
+      await context.door.writeFileAtomic(files.passwords, [...others, line, ''].join('\n'), { mode: 0o600, user: USER });
+      return null;
+    },
+  }),
+  defineAction({
+    name: 'proxy3.removeUser',
+    description: 'Remove a local proxy user',
+    args: Type.Object({ login: LOGIN }, { additionalProperties: false }),
+    result: Type.Object({ removed: Type.Boolean() }),
+    async run({ login }, context) {
+      const files = filesOf(context);
+      const lines = passwordLines(await context.door.readFile(files.passwords));
+      const kept = lines.filter((entry) => !entry.startsWith(`${login}:`));
+      if (kept.length === lines.length) return { removed: false };
+      await context.door.writeFileAtomic(files.passwords, kept.length > 0 ? `${kept.join('\n')}\n` : '', { mode: 0o600, user: USER });
+      return { removed: true };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.setLdapSecret',
+    description: 'Store the LDAP bind password in a file only the proxy user can read (squid helpers get it with -W)',
+    args: Type.Object({ secret: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\x00-\\x1f\\x7f]+$' }) }, { additionalProperties: false }),
+    secretArgs: ['secret'],
+    result: Type.Null(),
+    async run({ secret }, context) {
+      await context.door.writeFileAtomic(filesOf(context).ldapSecret, secret, { mode: 0o600, user: USER });
+      return null;
+    },
+  }),
+];
+
+function passwordLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
