@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 
 import type { DiagnosticCheck, ModuleDetail, ModuleSummary, NodeInfo } from '../shared/api-contract.ts';
 import { collectionCommand } from './collection-commands.ts';
+import { readPassword } from './password-input.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { followOperation } from './operation-follow.ts';
 import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
@@ -82,13 +83,21 @@ async function moduleCommand(client: PanelClient, [verb, id, ...rest]: string[])
     return print(lines.join('\n'), detail);
   }
   if (verb === 'configure') {
-    const values = Object.fromEntries(
+    const values: Record<string, string> = Object.fromEntries(
       rest.map((pair) => {
         const at = pair.indexOf('=');
         if (at < 1) throw new Error(`"${pair}" is not KEY=VALUE`);
         return [pair.slice(0, at), pair.slice(at + 1)];
       }),
     );
+    // A write-only setting (a password) never comes from argv, which every local user can read: KEY=- reads it.
+    const { configSchema } = await client.request<ModuleDetail>('GET', `/api/modules/${id}`);
+    const properties = (configSchema as { properties?: Record<string, { writeOnly?: boolean }> }).properties ?? {};
+    for (const [key, value] of Object.entries(values)) {
+      if (properties[key]?.writeOnly !== true) continue;
+      if (value !== '-') throw new Error(`${key} is a password: write ${key}=- and give it on standard input or at the prompt`);
+      values[key] = await readPassword(`${key}: `);
+    }
     const detail = await client.request<ModuleDetail>('PUT', `/api/modules/${id}/config`, { values });
     return print(`${id}: settings saved${detail.state.configApplied ? ' and applied' : ''}`, detail);
   }

@@ -15,6 +15,7 @@ import type { ModuleService } from './module-service.ts';
 import type { OperationStore } from './operations.ts';
 import { type DiscoveryRouteDeps, registerDiscoveryRoutes } from './routes/discovery-routes.ts';
 import { registerModuleRoutes } from './routes/module-routes.ts';
+import { registerPublicFileRoutes } from './public-files.ts';
 import { registerNodeRoutes } from './routes/node-routes.ts';
 import { registerOperationRoutes } from './routes/operation-routes.ts';
 import { registerSessionRoutes, type SessionRouteDeps } from './routes/session-routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerNodeRoutes(app, deps);
   registerUserRoutes(app, deps.accounts);
   registerModuleRoutes(app, deps.modules);
+  registerPublicFileRoutes(app, deps.modules);
   registerDiscoveryRoutes(app, deps.discovery);
   registerVpnRoutes(app, deps.vpn);
   registerLegacyVpnRoutes(app, deps.vpn.server);

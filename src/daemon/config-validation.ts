@@ -42,11 +42,12 @@ function describe(field: FieldSchema | undefined, error: ValueError, language: L
   return `${sentence('form', language, { title })} ${field.description ?? ''}`.trim();
 }
 
-/** The CLI sends KEY=VALUE text: read "22000" and "true" as the schema's types, exactly or not at all. */
-function fromCommandLine(field: FieldSchema | undefined, value: unknown): unknown {
+/** The CLI sends KEY=VALUE text: read "22000", "true" and "a,b" as the schema's types, exactly or not at all. */
+export function fromCommandLine(field: FieldSchema | undefined, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (field?.type === 'integer' && /^-?\d{1,15}$/.test(value)) return Number(value);
   if (field?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (field?.type === 'array') return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
   return value;
 }
 
@@ -78,7 +79,12 @@ export function validateModuleConfig(
   for (const key of Object.keys(submitted)) {
     if (!(key in properties)) fields[key] = sentence('unknown', language, { title: key });
   }
-  const converted = Object.fromEntries(Object.entries(submitted).map(([key, value]) => [key, fromCommandLine(properties[key], value)]));
+  const hidden = writeOnlyKeys(schema);
+  const converted = Object.fromEntries(
+    Object.entries(submitted)
+      .filter(([key, value]) => !(hidden.includes(key) && value === ''))
+      .map(([key, value]) => [key, fromCommandLine(properties[key], value)]),
+  );
   const merged = { ...(Value.Default(schema, {}) as object), ...current, ...converted } as Record<string, unknown>;
   Object.assign(fields, { ...schemaFieldErrors(schema, merged, language, wording), ...fields });
   for (const [key, pathName] of Object.entries(manifest.pathConfigKeys ?? {})) {
@@ -88,10 +94,27 @@ export function validateModuleConfig(
       fields[key] = sentence('outside', language, { title: properties[key]?.title ?? key, path: manifest.paths[pathName] ?? '' });
     }
   }
-  if (Object.keys(fields).length > 0) {
-    throw new ApiError(400, 'invalid_config', sentence('notSaved', language), fields);
-  }
+  if (Object.keys(fields).length > 0) throw invalidConfig(fields, language);
   return merged;
+}
+
+/** The 400 reply for settings refused field by field. */
+export function invalidConfig(fields: Record<string, string>, language: Language): ApiError {
+  return new ApiError(400, 'invalid_config', sentence('notSaved', language), fields);
+}
+
+/**
+ * A write-only setting (`writeOnly: true` in the schema, e.g. a bind password): never shown, so the form sends it back
+ * empty; empty means "keep what is saved".
+ */
+export function writeOnlyKeys(schema: TObject): string[] {
+  return Object.entries(schema.properties as Record<string, { writeOnly?: boolean }>).filter(([, property]) => property.writeOnly === true).map(([key]) => key);
+}
+
+/** The config as readers get it: write-only values blanked. */
+export function withoutWriteOnly(schema: TObject, config: Record<string, unknown>): Record<string, unknown> {
+  const hidden = writeOnlyKeys(schema);
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, hidden.includes(key) ? '' : value]));
 }
 
 export function defaultConfig(manifest: ModuleManifest): Record<string, unknown> {

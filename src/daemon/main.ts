@@ -21,6 +21,7 @@ import { EventBus } from './event-bus.ts';
 import { HelperClient } from './helper-client.ts';
 import { ModuleCollections } from './module-collections.ts';
 import { ModuleService } from './module-service.ts';
+import { requestHost, servePublicFile } from './public-files.ts';
 import { ModuleStore } from './module-store.ts';
 import { OperationStore } from './operations.ts';
 import { dropPrivileges, handOver, lookupAccount } from './privilege-drop.ts';
@@ -76,13 +77,18 @@ function hostLabel(name: string): string {
   return new RegExp(HOSTNAME_PATTERN).test(label) ? label : 'cloudy';
 }
 
-/** Plain HTTP on the original Cloudy port only points browsers to HTTPS. */
-function startRedirectServer(): http.Server {
+/**
+ * Plain HTTP on the original Cloudy port points browsers to HTTPS, except for the files modules serve to anyone
+ * (proxy.pac, wpad.dat): browsers fetch those over plain HTTP and do not follow a redirect to a self-signed certificate.
+ */
+function startRedirectServer(modules: ModuleService): http.Server {
   const server = http.createServer((request, response) => {
-    const requestedHost = (request.headers.host ?? '').replace(/:\d+$/, '');
-    const host = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/.test(requestedHost) ? requestedHost : options.listen;
-    response.writeHead(308, { location: `https://${host}:${httpsPort}${request.url ?? '/'}` });
-    response.end();
+    void servePublicFile(modules, request, response).then((served) => {
+      if (served) return;
+      const host = requestHost(request.headers.host) ?? options.listen;
+      response.writeHead(308, { location: `https://${host}:${httpsPort}${request.url ?? '/'}` });
+      response.end();
+    });
   });
   installSecurityHeaders(server, { https: false });
   server.listen(httpPort, options.listen);
@@ -110,7 +116,12 @@ async function main(): Promise<void> {
   const interrupted = operations.failInterrupted();
   if (interrupted > 0) console.log(`cloudyd: marked ${interrupted} interrupted operation(s) as failed`);
   const accounts = new AccountStore(db);
-  const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), collections: new ModuleCollections(db), operations, events });
+  const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), collections: new ModuleCollections(db),
+    operations,
+    events,
+    nodeName: async () => hostLabel(await nodeHostname(layout.root)),
+    nodePorts: { http: httpPort, https: httpsPort },
+  });
 
   const memberships = new MembershipStore(db);
   // Built before discovery (which publishes its records), given discovery's community address once it exists.
@@ -207,7 +218,7 @@ async function main(): Promise<void> {
   }
   if (account) dropPrivileges(CLOUDY_ACCOUNT);
   await app.listen({ port: httpsPort, host: options.listen });
-  const redirect = startRedirectServer();
+  const redirect = startRedirectServer(modules);
 
   console.log(`cloudyd: panel on https://${options.listen}:${httpsPort}/ (http://${options.listen}:${httpPort}/ redirects there)`);
   console.log(`cloudyd: certificate SHA-256 fingerprint ${fingerprint}`);

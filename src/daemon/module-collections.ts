@@ -1,13 +1,13 @@
 // The items of the lists modules declare (manifest `collections`): validated, stored in SQLite, passwords as bcrypt.
 import { Value } from '@sinclair/typebox/value';
-import type { TObject } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 
 import { bcryptHash } from '../kit/bcrypt.ts';
 import type { CollectionSpec, ModuleManifest } from '../kit/manifest.ts';
 import type { CollectionItem } from '../kit/module-hooks.ts';
 import type { Language } from '../kit/module-translations.ts';
 import { ApiError, notFound } from './api-error.ts';
-import { schemaFieldErrors } from './config-validation.ts';
+import { fromCommandLine, schemaFieldErrors } from './config-validation.ts';
 import type { Db } from './database.ts';
 
 /** bcrypt reads at most 72 bytes; a control character would end the line some daemons read it from. */
@@ -30,19 +30,10 @@ const SENTENCES = {
 const say = (key: keyof typeof SENTENCES, language: Language, params: Record<string, string | number> = {}): string =>
   SENTENCES[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in params ? String(params[name]) : placeholder));
 
-/** CLI and form text for an array of strings: `a, b,c` → ['a', 'b', 'c']; other types as config values are read. */
+/** CLI and form text read as the item schema's types (`a, b,c` for a list), as config values are. */
 function fromText(schema: TObject, values: Record<string, unknown>): Record<string, unknown> {
-  const properties = schema.properties as Record<string, { type?: string }>;
-  return Object.fromEntries(
-    Object.entries(values).map(([key, value]) => {
-      const type = properties[key]?.type;
-      if (typeof value !== 'string') return [key, value];
-      if (type === 'array') return [key, value.split(',').map((part) => part.trim()).filter((part) => part !== '')];
-      if (type === 'integer' && /^-?\d{1,15}$/.test(value)) return [key, Number(value)];
-      if (type === 'boolean' && (value === 'true' || value === 'false')) return [key, value === 'true'];
-      return [key, value];
-    }),
-  );
+  const properties = schema.properties as Record<string, TSchema>;
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, fromCommandLine(properties[key], value)]));
 }
 
 interface ItemRow {

@@ -3,7 +3,7 @@ import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
 import type { CollectionInfo, CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
-import { defaultConfig, validateModuleConfig } from './config-validation.ts';
+import { defaultConfig, invalidConfig, validateModuleConfig, withoutWriteOnly } from './config-validation.ts';
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
 import type { ModuleCollections } from './module-collections.ts';
@@ -33,7 +33,16 @@ export class ModuleService {
 
   constructor(
     definitions: ModuleDefinition[],
-    private readonly deps: { root: string; helper: HelperClient; store: ModuleStore; collections: ModuleCollections; operations: OperationStore; events: EventBus },
+    private readonly deps: {
+      root: string;
+      helper: HelperClient;
+      store: ModuleStore;
+      collections: ModuleCollections;
+      operations: OperationStore;
+      events: EventBus;
+      nodeName: () => Promise<string>;
+      nodePorts: { http: number; https: number };
+    },
   ) {
     for (const definition of definitions) this.modules.set(definition.manifest.id, definition);
   }
@@ -55,6 +64,14 @@ export class ModuleService {
       config: this.config(id),
       secrets: this.deps.store.secrets(id, manifest.secrets),
       collections: this.deps.collections.all(manifest),
+      nodeName: this.deps.nodeName,
+      nodePorts: this.deps.nodePorts,
+      saveConfig: async (values) => {
+        const { operation } = this.saveConfig(id, values);
+        if (operation === null) return;
+        const settled = await this.deps.operations.settled(operation.id);
+        if (settled.state === 'failed') throw new Error(settled.error ?? 'applying the settings failed');
+      },
       callPrivileged: (action, args = {}) => {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);
@@ -103,7 +120,7 @@ export class ModuleService {
     const summary = await this.summary(id, language);
     const lines = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: coreText('details', translations), value: error.message }]) : [];
     const details = lines.map(({ label, ...line }) => ({ ...line, label: label[language] }));
-    return { ...summary, collections: this.collectionInfos(id, language), configSchema: localizedSchema(manifest.configSchema, translations, language), config: this.config(id), details };
+    return { ...summary, collections: this.collectionInfos(id, language), configSchema: localizedSchema(manifest.configSchema, translations, language), config: withoutWriteOnly(manifest.configSchema, this.config(id)), details };
   }
 
   private collectionInfos(id: string, language: Language): CollectionInfo[] {
@@ -191,10 +208,12 @@ export class ModuleService {
 
   /** Validates and saves; a running module gets the change applied as an operation. */
   saveConfig(id: string, submitted: Record<string, unknown>, language: Language = 'en'): { operation: Operation | null } {
-    const { manifest, translations } = this.definition(id);
+    const { manifest, hooks, translations } = this.definition(id);
     const previous = this.deps.store.get(id).config;
     const wording = localizedSchema(manifest.configSchema, translations, language);
     const config = validateModuleConfig(manifest, previous ?? {}, submitted, this.deps.root, { language, wording });
+    const refused = Object.entries(hooks.checkConfig?.(config) ?? {});
+    if (refused.length > 0) throw invalidConfig(Object.fromEntries(refused.map(([key, text]) => [key, text[language]])), language);
     this.deps.operations.assertIdle(id);
     this.deps.store.update(id, { config, configApplied: false });
     if (!this.deps.store.get(id).enabled) return { operation: null };
@@ -240,6 +259,27 @@ export class ModuleService {
       manifest.daemons.map((daemon) => this.deps.helper.call<LogLine[]>('daemons.logs', { module: id, daemon: daemon.name, limit: 200 })),
     );
     return perDaemon.flat().sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  /** Every path some module serves to anyone (manifest `publicFiles`), with its type. */
+  publicFilePaths(): Map<string, { module: string; contentType: string }> {
+    const paths = new Map<string, { module: string; contentType: string }>();
+    for (const { manifest } of this.modules.values()) {
+      for (const file of manifest.publicFiles ?? []) {
+        if (!/^\/[a-z0-9][a-z0-9._-]{0,63}$/.test(file.path) || paths.has(file.path)) throw new Error(`${manifest.id}: public file ${file.path} is not one free segment`);
+        paths.set(file.path, { module: manifest.id, contentType: file.contentType });
+      }
+    }
+    return paths;
+  }
+
+  /** A public file's text while its module runs; null when it does not (or the module has nothing to say). */
+  async publicFile(path: string, host: string): Promise<string | null> {
+    const owner = this.publicFilePaths().get(path);
+    if (!owner) return null;
+    const { hooks } = this.definition(owner.module);
+    if (!hooks.publicFile || !(await this.state(owner.module)).running) return null;
+    return hooks.publicFile(this.runtime(owner.module), path, { host });
   }
 
   /** The module's own web UI, for the panel's proxy. */

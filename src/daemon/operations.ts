@@ -86,6 +86,23 @@ export class OperationStore {
     return operationIn(fromRow(row), language);
   }
 
+  /** Resolves with the operation once it completed or failed (for work that must wait for it, not for a reader). */
+  settled(id: string): Promise<Operation> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const operation = this.get(id);
+        if (operation.state !== 'completed' && operation.state !== 'failed') return false;
+        unsubscribe();
+        resolve(operation);
+        return true;
+      };
+      const unsubscribe = this.events.subscribe((event) => {
+        if (event.type === 'operation' && event.operation.id === id) check();
+      });
+      check();
+    });
+  }
+
   recent(limit = 50, language: Language = 'en'): Operation[] {
     return (this.db.prepare('SELECT * FROM operations ORDER BY created_at DESC LIMIT ?').all(limit) as OperationRow[]).map((row) => operationIn(fromRow(row), language));
   }

@@ -39,9 +39,22 @@ export interface LocalizedText {
   es: string;
 }
 
+/** A line of "how to use it": a label, and a value filled from the discovered record. */
+export interface ConsumeInstruction {
+  label: LocalizedText;
+  /**
+   * `{address}`, `{port}`, `{node}` and `{txt:<key>}`. A TXT value (written by a peer) is used only when it is plain
+   * (letters, digits and `._~/:@-`, at most 200); otherwise the line is left out.
+   */
+  value: string;
+}
+
 /**
  * What a module can do with a discovered service of `forType`, shown on its row in Search. The module's
  * `consumeStates` hook tells per record which label applies; `consume` does it (or undoes it).
+ *
+ * With `show`, the action only shows those lines (how to open a WebDAV share from each kind of computer): it needs
+ * the module neither installed nor running, and no hook; the waiting and done labels are not used.
  */
 export interface ConsumeAction {
   id: string;
@@ -49,11 +62,12 @@ export interface ConsumeAction {
   /** The button, e.g. "Connect to this device". */
   label: LocalizedText;
   /** Done, but the other side has not answered yet, e.g. "Waiting for the other device". */
-  waitingLabel: LocalizedText;
+  waitingLabel?: LocalizedText;
   /** Done and working, e.g. "Connected". */
-  doneLabel: LocalizedText;
+  doneLabel?: LocalizedText;
   /** Undoes it, e.g. "Disconnect"; no undo when absent. */
   undoLabel?: LocalizedText;
+  show?: ConsumeInstruction[];
 }
 
 /** Something a peer asks of this node that the owner accepts in Search, e.g. a device that wants to connect. */
@@ -120,6 +134,11 @@ export interface ModuleManifest {
   configSchema: TObject;
   /** Config keys whose value names a path: their values must stay inside a declared path. */
   pathConfigKeys?: Record<string, string>;
+  /**
+   * Files anyone may fetch from the node while the module runs, over HTTPS and plain HTTP (port 7000: browsers fetch
+   * proxy.pac and wpad.dat there); the `publicFile` hook writes them. Paths are one segment: `/proxy.pac`.
+   */
+  publicFiles?: Array<{ path: string; contentType: string }>;
   /** Lists the owner manages (see CollectionSpec), by a name used in URLs and translations. */
   collections?: Record<string, CollectionSpec>;
   /** Names of secrets Cloudy generates and keeps for the module (never shown in the panel). */

@@ -9,6 +9,15 @@ export interface ModuleRuntime {
   secrets: Record<string, string>;
   /** Every item of each of the manifest's collections, in the order they were added. */
   collections: Record<string, CollectionItem[]>;
+  /** The node's host name (one DNS label), e.g. for a daemon that must name itself (squid's visible_hostname). */
+  nodeName(): Promise<string>;
+  /** The node's own ports: the panel's HTTPS and the plain HTTP one, where `publicFiles` are served too. */
+  nodePorts: { http: number; https: number };
+  /**
+   * Changes some settings as the owner would (validated, saved, applied if running, then resolved), for an action the
+   * owner took elsewhere, e.g. "Use as this node's upstream" in Search adding a parent proxy.
+   */
+  saveConfig(values: Record<string, unknown>): Promise<void>;
   /** Calls one of the module's own root actions declared in its privileged.ts. */
   callPrivileged<T = unknown>(action: string, args?: Record<string, unknown>): Promise<T>;
   log(line: string): void;
@@ -30,6 +39,11 @@ export interface ModuleDetailLine {
 }
 
 export interface ModuleHooks {
+  /**
+   * Checks what a schema cannot (a network address with host bits set, a choice that needs another setting), after the
+   * schema passed: a sentence per bad setting, in every language. Nothing is saved when it returns any.
+   */
+  checkConfig?(config: Record<string, unknown>): Record<string, LocalizedText>;
   /** Idempotent root-side preparation; runs after install and before every start. */
   setup?(runtime: ModuleRuntime, oldVersion: number): Promise<void>;
   /** Runs while the daemons are stopped, just before they start: for settings that must hold from their first second. */
@@ -38,6 +52,11 @@ export interface ModuleHooks {
   applyConfig?(runtime: ModuleRuntime, previous: Record<string, unknown> | null): Promise<'applied' | 'restart'>;
   details?(runtime: ModuleRuntime): Promise<ModuleDetailLine[]>;
   diagnose?(runtime: ModuleRuntime): Promise<DiagnosticCheck[]>;
+  /**
+   * The text of one of the manifest's `publicFiles`, for a request that reached the node as `host` (the name or
+   * address the client used, checked); null answers 404.
+   */
+  publicFile?(runtime: ModuleRuntime, path: string, request: { host: string }): Promise<string | null>;
   /** TXT entries only the running daemon knows (e.g. Syncthing's device ID), added to every published record. */
   publishedTxt?(runtime: ModuleRuntime): Promise<Record<string, string>>;
   /** For each discovered record (by key) of a consume action's type: can it be done, is it waiting, or done. */

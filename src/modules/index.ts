@@ -2,7 +2,8 @@
 import type { ModuleManifest } from '../kit/manifest.ts';
 import type { ModuleDefinition } from '../kit/module-hooks.ts';
 import { syncthingModule } from './syncthing/module.ts';
+import { proxy3Module } from './proxy3/module.ts';
 import { webdavModule } from './webdav/module.ts';
 
-export const cloudyModules: ModuleDefinition[] = [syncthingModule, webdavModule];
+export const cloudyModules: ModuleDefinition[] = [syncthingModule, webdavModule, proxy3Module];
 export const moduleManifests: ModuleManifest[] = cloudyModules.map((module) => module.manifest);

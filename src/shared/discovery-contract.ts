@@ -179,13 +179,15 @@ export const ConsumeView = Type.Object({
   module: Type.String(),
   moduleTitle: Type.String(),
   action: Type.String(),
-  state: Type.Union([Type.Literal('self'), Type.Literal('install'), Type.Literal('start'), Type.Literal('available'), Type.Literal('waiting'), Type.Literal('done'), Type.Literal('unavailable')], {
-    description: 'self, install and start are decided by the node; the others by the consuming module',
-  }),
+  state: Type.Union(
+    [Type.Literal('self'), Type.Literal('install'), Type.Literal('start'), Type.Literal('available'), Type.Literal('waiting'), Type.Literal('done'), Type.Literal('unavailable'), Type.Literal('show')],
+    { description: 'self, install and start are decided by the node; show: the action only shows instructions; the others by the consuming module' },
+  ),
   label: LocalizedText,
-  waitingLabel: LocalizedText,
-  doneLabel: LocalizedText,
+  waitingLabel: Type.Union([LocalizedText, Type.Null()]),
+  doneLabel: Type.Union([LocalizedText, Type.Null()]),
   undoLabel: Type.Union([LocalizedText, Type.Null()]),
+  instructions: Type.Array(Type.Object({ label: LocalizedText, value: Type.String() }), { description: 'For state show: how to use the service, filled from its record' }),
 });
 export type ConsumeView = Static<typeof ConsumeView>;
 

@@ -24,10 +24,20 @@ for (const manifest of moduleManifests) {
     const settingsPath = `/api/modules/${manifest.id}/config`;
     const original = (await given.session.request('GET', `/api/modules/${manifest.id}`)).body.config;
     const auditBefore = changingAuditLines();
-    const properties = manifest.configSchema.properties as unknown as Record<string, { type?: string }>;
-    for (const [field, { type }] of Object.entries(properties)) {
+    const properties = manifest.configSchema.properties as unknown as Record<string, { type?: string; writeOnly?: boolean; maxLength?: number }>;
+    for (const [field, { type, writeOnly, maxLength }] of Object.entries(properties)) {
       const typed = type === 'integer' ? [99_999_999, -1, 1.5, '22000; reboot'] : type === 'boolean' ? ['yes', 2] : [];
-      for (const value of [...HOSTILE, ...typed, { nested: true }, ['list']]) {
+      // A list field takes a list (or a,b text): a list of one fine name is fine; hostile items inside one are not.
+      const shapes = type === 'array' ? [['ok', '; reboot'], [{ nested: true }], { nested: true }] : [{ nested: true }, ['list']];
+      // A password may hold any printable character: those are kept, never shown; control characters and length are not.
+      const printableSecret = (value: unknown) => writeOnly === true && typeof value === 'string' && !/[\x00-\x1f\x7f]/.test(value) && value.length <= (maxLength ?? 0);
+      for (const value of [...HOSTILE, ...typed, ...shapes]) {
+        if (printableSecret(value)) {
+          const kept = await given.session.request('PUT', settingsPath, { values: { [field]: value } });
+          assert.equal(kept.status, 200, `${field}: a printable password is a password`);
+          assert.equal(kept.body.config[field], '', `${field}: never shown back`);
+          continue;
+        }
         const reply = await given.session.request('PUT', settingsPath, { values: { [field]: value } });
         assert.equal(reply.status, 400, `${field} = ${JSON.stringify(value).slice(0, 40)} was accepted`);
         assert.equal(typeof reply.body.fields?.[field], 'string', `${field}: the message names the field`);

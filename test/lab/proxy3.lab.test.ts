@@ -1,17 +1,20 @@
 // The proxy3 module's root actions and generated squid.conf against real squid and slapd in network namespaces:
 // login (local bcrypt, LDAP with a backup server), federation, blocked ranges, reload, chaining past a dead parent.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { bcryptHash } from '../../src/kit/bcrypt.ts';
 import type { ActionContext } from '../../src/kit/privileged-action.ts';
 import { expandTemplate } from '../../src/kit/template.ts';
 import { LocalSystemDoor } from '../../src/helper/system-door.ts';
 import { proxy3Manifest } from '../../src/modules/proxy3/manifest.ts';
 import { proxy3Actions } from '../../src/modules/proxy3/privileged.ts';
 import { isSquidAnswer, probeProxy } from '../../src/modules/proxy3/proxy-probe.ts';
+import { dpkgInstalled } from '../support/module-lifecycle.ts';
 import { createLab, type Lab, type LabHost, type LabProcess } from '../support/netns-lab.ts';
 
 type Settings = Record<string, unknown>;
@@ -28,6 +31,9 @@ class ProxyNode {
   readonly context: ActionContext;
   daemon: LabProcess | undefined;
   settings: Settings;
+  /** As cloudyd hands them over: names and bcrypt hashes; and the LDAP bind password, written to its own file. */
+  users: Array<{ name: string; passwordHash: string }> = [];
+  ldapBindPassword = '';
 
   constructor(private readonly lab: Lab, readonly host: LabHost, port: number) {
     chmodSync(this.root, 0o755); // mkdtemp makes it 0700: the proxy user must reach its files below, as below /
@@ -49,6 +55,7 @@ class ProxyNode {
     const result = await this.call('proxy3.writeConfig', {
       settings, visibleHostname: `proxy-${this.host.name}`, clientSubnets: [this.lab.subnet],
       blockedDestinations: ['192.168.0.0/16', '172.16.0.0/12'], federatedProxies: lists.federatedProxies ?? [], parents: lists.parents ?? [],
+      users: this.users, ldapBindPassword: this.ldapBindPassword,
     });
     this.settings = settings;
     return result as { changed: boolean };
@@ -81,6 +88,10 @@ describe('proxy3 in a lab: h1 web + slapd, h2 and h3 proxies', { timeout: 180_00
   }
 
   before(async () => {
+    // squid is not preinstalled: the integration tier installs and removes it through Cloudy (slapd is a test dependency).
+    if (!dpkgInstalled('squid')) {
+      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=600', 'squid'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    }
     lab = await createLab(3, { namePrefix: 'px' });
     [h1, h2, h3] = lab.hosts as [LabHost, LabHost, LabHost];
     mkdirSync(path.join(scratch, 'www'));
@@ -133,8 +144,8 @@ describe('proxy3 in a lab: h1 web + slapd, h2 and h3 proxies', { timeout: 180_00
   }
 
   test('local users: 407 without or with a wrong password, 200 with the bcrypt one; blocked ranges and other networks 403', async () => {
-    await proxy3.call('proxy3.setPassword', { login: 'dani', password: 'pw-of-dani-1' });
-    assert.deepEqual(await proxy3.writeConfig({ authentication: 'local' }), { changed: true });
+    proxy3.users = [{ name: 'dani', passwordHash: await bcryptHash('pw-of-dani-1', 10) }];
+    assert.deepEqual(await proxy3.writeConfig({ authentication: 'local' }), { changed: true, passwordsChanged: true });
     await proxy3.start();
     assert.equal((await fetchThrough(h2, proxy3, page())).status, 407);
     assert.equal((await fetchThrough(h2, proxy3, page(), { login: 'dani:wrong-password' })).status, 407);
@@ -150,7 +161,12 @@ describe('proxy3 in a lab: h1 web + slapd, h2 and h3 proxies', { timeout: 180_00
     await lab.run(h3, ['ip', 'addr', 'add', '10.250.250.3/24', 'dev', 'eth0']);
     const other = await lab.run(h2, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--interface', '10.250.250.2', '-x', `http://10.250.250.3:${proxy3.port}`, '-U', 'dani:pw-of-dani-1', page()]);
     assert.equal(other.stdout, '403', 'a client outside the allowed networks');
-    assert.equal((await proxy3.call('proxy3.removeUser', { login: 'dani' }) as { removed: boolean }).removed, true);
+    const passwords = path.join(proxy3.root, proxy3Manifest.paths.config, 'passwords');
+    assert.match(readFileSync(passwords, 'utf8'), /^dani:\$2y\$10\$/);
+    assert.equal(statSync(passwords).mode & 0o777, 0o600);
+    proxy3.users = [];
+    await proxy3.writeConfig({});
+    assert.equal(readFileSync(passwords, 'utf8'), '', 'a removed user is gone from the file at once');
   });
 
   test('a configuration squid refuses never replaces the running one; diagnostics see squid answer', async () => {
@@ -164,7 +180,7 @@ describe('proxy3 in a lab: h1 web + slapd, h2 and h3 proxies', { timeout: 180_00
 
   test('LDAP federation: a user of an "out" home proxy logs in at an "in" proxy and is refused at a private one; reload keeps the PID', async () => {
     const ldap = { authentication: 'ldap', ldapServer: `${h1.address}:3899`, ldapBackupServer: `${h1.address}:389`, ldapBindDn: 'cn=squid,dc=guifi,dc=net' };
-    for (const proxy of [proxy2, proxy3]) await proxy.call('proxy3.setLdapSecret', { secret: BIND_SECRET });
+    for (const proxy of [proxy2, proxy3]) proxy.ldapBindPassword = BIND_SECRET;
     await proxy2.writeConfig({ ...ldap, proxyId: '1002', federation: 'in' }, { federatedProxies: ['1001'] });
     await proxy2.start();
     const pid = proxy3.daemon!.pid;

@@ -5,6 +5,7 @@ import type { ConsumeRequest, ConsumeView, IncomingRequestView, ServiceRecord } 
 import { ApiError, notFound } from '../api-error.ts';
 import type { ModuleService } from '../module-service.ts';
 import type { RecordCache } from './record-cache.ts';
+import { fillInstructions } from './consume-instructions.ts';
 import { shortType } from './service-record.ts';
 
 const MAX_RECORDS_PER_CALL = 1000;
@@ -36,13 +37,18 @@ export class ConsumeActions {
     const records = this.cache.search({ type, limit: MAX_RECORDS_PER_CALL }).records;
     const views: ConsumeView[] = [];
     for (const { module, title, action } of this.consumers(type)) {
+      const base = { module, moduleTitle: title, action: action.id, label: action.label, waitingLabel: action.waitingLabel ?? null, doneLabel: action.doneLabel ?? null, undoLabel: action.undoLabel ?? null };
+      if (action.show) {
+        // Only lines to read: no module state, no hook; for this node's own records too.
+        for (const record of records) views.push({ ...base, key: record.key, state: 'show', instructions: fillInstructions(action.show, record) });
+        continue;
+      }
       const { definition, state, runtime } = await this.modules.hookContext(module);
-      const base = { module, moduleTitle: title, action: action.id, label: action.label, waitingLabel: action.waitingLabel, doneLabel: action.doneLabel, undoLabel: action.undoLabel ?? null };
       const others = records.filter((record) => !record.self);
       const states = state.running && definition.hooks.consumeStates ? await definition.hooks.consumeStates(runtime, action.id, others.map(discovered)).catch(() => ({})) : {};
       for (const record of records) {
         const decided = record.self ? 'self' : !state.installed ? 'install' : !state.running ? 'start' : null;
-        views.push({ ...base, key: record.key, state: decided ?? (states as Record<string, ConsumeView['state']>)[record.key] ?? 'unavailable' });
+        views.push({ ...base, key: record.key, state: decided ?? (states as Record<string, ConsumeView['state']>)[record.key] ?? 'unavailable', instructions: [] });
       }
     }
     return views;
@@ -53,6 +59,7 @@ export class ConsumeActions {
     if (!entry) throw notFound(`A live service ${request.key}`);
     const consumer = this.consumers(entry.type).find((candidate) => candidate.module === request.module && candidate.action.id === request.action);
     if (!consumer) throw new ApiError(400, 'invalid_request', `${request.module} offers no action "${request.action}" for ${entry.type} services.`);
+    if (consumer.action.show) throw new ApiError(400, 'invalid_request', `"${request.action}" only shows how to use the service; there is nothing to do.`);
     if (entry.self) throw new ApiError(409, 'conflict', 'This service runs on this node itself.');
     const { definition, state, runtime } = await this.modules.hookContext(request.module);
     if (!state.running || !definition.hooks.consume) throw new ApiError(409, 'not_running', `Start ${consumer.title} first.`);

@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { defineManifest } from '../../kit/manifest.ts';
 
 const HOST_OR_EMPTY = '^$|^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?$';
+/** A network in CIDR form; proxy3-values.ts (checkConfig) also checks the address and that its host bits are zero. */
+const CIDR = Type.String({ pattern: '^[0-9A-Fa-f:.]{2,39}/[0-9]{1,3}$', maxLength: 43 });
 const DN = '^[A-Za-z][A-Za-z0-9-]{0,30}=[A-Za-z0-9][A-Za-z0-9._-]{0,62}(?:,[A-Za-z][A-Za-z0-9-]{0,30}=[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,9}$';
 
 export const proxy3Manifest = defineManifest({
@@ -12,8 +14,7 @@ export const proxy3Manifest = defineManifest({
   title: 'Community web proxy',
   description: 'Share this node’s Internet access with community members through squid, with login, federation between proxies and chaining.',
   category: 'network',
-  // apache2-utils: htpasswd makes the bcrypt hashes of local users' passwords (read from standard input).
-  packages: ['squid', 'apache2-utils'],
+  packages: ['squid'],
   systemUsers: [{ name: 'cloudy-proxy3', home: '{path:home}' }],
   // config: root-owned (squid.conf, admin.conf); home: the daemon user's cache, logs and pid file.
   paths: { home: '/var/lib/cloudy-proxy3', config: '/etc/cloudy-proxy3' },
@@ -34,6 +35,21 @@ export const proxy3Manifest = defineManifest({
   configSchema: Type.Object(
     {
       port: Type.Integer({ title: 'Proxy port', description: 'TCP port browsers use as their HTTP proxy.', minimum: 1024, maximum: 65535, default: 3128 }),
+      clientSubnets: Type.Array(CIDR, {
+        title: 'Who may use it',
+        description: 'Networks of the members, separated by commas (the community network is 10.0.0.0/8).',
+        minItems: 1,
+        maxItems: 64,
+        uniqueItems: true,
+        default: ['10.0.0.0/8'],
+      }),
+      blockedDestinations: Type.Array(CIDR, {
+        title: 'Destinations refused',
+        description: 'Private networks members must not reach through this node, separated by commas.',
+        maxItems: 64,
+        uniqueItems: true,
+        default: ['192.168.0.0/16', '172.16.0.0/12'],
+      }),
       authentication: Type.Union([Type.Literal('none'), Type.Literal('local'), Type.Literal('ldap')], {
         title: 'Login',
         description: 'none: anyone from the allowed networks; local: this node’s proxy users; ldap: a community directory.',
@@ -52,17 +68,77 @@ export const proxy3Manifest = defineManifest({
       ldapBackupServer: Type.String({ title: 'Backup LDAP server', description: 'Used when the main one does not answer.', pattern: HOST_OR_EMPTY, maxLength: 259, default: '' }),
       ldapUsersDn: Type.String({ title: 'LDAP users DN', pattern: DN, maxLength: 300, default: 'ou=users,dc=guifi,dc=net' }),
       ldapProxiesDn: Type.String({ title: 'LDAP proxy groups DN', description: 'One groupOfNames cn=<proxy id> per proxy below it.', pattern: DN, maxLength: 300, default: 'ou=proxies,dc=guifi,dc=net' }),
-      ldapBindDn: Type.String({ title: 'LDAP bind DN', description: 'Empty: search anonymously. The password is set apart and never shown.', pattern: `^$|${DN}`, maxLength: 300, default: '' }),
-      chaining: Type.Boolean({ title: 'Forward through other community proxies', description: 'Use discovered community proxies you accept as parents; a dead one is skipped.', default: false }),
+      ldapBindDn: Type.String({ title: 'LDAP bind DN', description: 'Empty: search anonymously.', pattern: `^$|${DN}`, maxLength: 300, default: '' }),
+      ldapBindPassword: Type.String({
+        title: 'LDAP bind password',
+        description: 'Never shown again; leave empty to keep the saved one. Kept in a file only the proxy reads, never in its configuration.',
+        writeOnly: true,
+        pattern: '^[^\\x00-\\x1f\\x7f]*$',
+        maxLength: 256,
+        default: '',
+      }),
+      federatedProxies: Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$', maxLength: 63 }), {
+        title: 'Federated proxies',
+        description: 'Ids of the proxies (federating out or inout) whose users may log in here when this one is in or inout, separated by commas.',
+        maxItems: 256,
+        uniqueItems: true,
+        default: [],
+      }),
+      parents: Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,252}:[0-9]{1,5}$', maxLength: 259 }), {
+        title: 'Upstream proxies',
+        description: 'host:port of community proxies to forward through, in order, separated by commas; a dead one is skipped and the last resort is direct. Search adds them with “Use as this node’s upstream”.',
+        maxItems: 8,
+        uniqueItems: true,
+        default: [],
+      }),
     },
     { additionalProperties: false },
   ),
+  collections: {
+    users: {
+      noun: 'user',
+      title: 'Proxy users',
+      description: 'Members who log in to the proxy when the login is “local”.',
+      itemSchema: Type.Object(
+        { name: Type.String({ title: 'Name', description: 'Lower-case letters, digits, . _ and -, starting with a letter.', pattern: '^[a-z][a-z0-9._-]{0,31}$', maxLength: 32 }) },
+        { additionalProperties: false },
+      ),
+      key: 'name',
+      maxItems: 5000,
+      // squid caches a login for 5 minutes (credentialsttl): the hash is checked once per user and 5 minutes.
+      password: { title: 'Password', description: 'At least 8 characters. Only its bcrypt hash is kept.', cost: 10 },
+    },
+  },
+  publicFiles: [
+    { path: '/proxy.pac', contentType: 'application/x-ns-proxy-autoconfig' },
+    { path: '/wpad.dat', contentType: 'application/x-ns-proxy-autoconfig' },
+  ],
   secrets: [],
   publish: [
     { type: '_proxy3._tcp', port: '{config:port}', description: 'Community proxy {config:proxyId}', txt: { proxyId: '{config:proxyId}', federation: '{config:federation}' } },
     { type: '_http-proxy._tcp', port: '{config:port}', description: 'Web proxy {config:proxyId}' },
   ],
-  consume: [],
+  consume: [
+    {
+      id: 'use-proxy',
+      forType: '_http-proxy._tcp',
+      label: { en: 'How to use this proxy', ca: 'Com fer servir aquest servidor intermediari', es: 'Cómo usar este proxy' },
+      show: [
+        { label: { en: 'Proxy for browsers and programs (HTTP and HTTPS)', ca: 'Servidor intermediari per a navegadors i programes (HTTP i HTTPS)', es: 'Proxy para navegadores y programas (HTTP y HTTPS)' }, value: '{address}:{port}' },
+        { label: { en: 'Automatic configuration (PAC) address', ca: 'Adreça de configuració automàtica (PAC)', es: 'Dirección de configuración automática (PAC)' }, value: 'http://{address}:{txt:pacPort}/proxy.pac' },
+        { label: { en: 'Command line', ca: 'Línia d’ordres', es: 'Línea de órdenes' }, value: 'export http_proxy=http://{address}:{port}/ https_proxy=http://{address}:{port}/' },
+        { label: { en: 'apt (a file in /etc/apt/apt.conf.d)', ca: 'apt (un fitxer a /etc/apt/apt.conf.d)', es: 'apt (un fichero en /etc/apt/apt.conf.d)' }, value: 'Acquire::http::Proxy "http://{address}:{port}/";' },
+      ],
+    },
+    {
+      // With the owner's consent (this click), another community proxy becomes a parent of this node's squid.
+      id: 'use-as-upstream',
+      forType: '_http-proxy._tcp',
+      label: { en: 'Use as this node’s upstream', ca: 'Fes-lo servir de sortida d’aquest node', es: 'Usarlo como salida de este nodo' },
+      doneLabel: { en: 'Upstream of this node', ca: 'Sortida d’aquest node', es: 'Salida de este nodo' },
+      undoLabel: { en: 'Stop using it', ca: 'Deixa de fer-lo servir', es: 'Dejar de usarlo' },
+    },
+  ],
   backupPaths: ['{path:config}/admin.conf', '{path:config}/passwords'],
   diagnostics: [
     { checkId: 'proxy3-config-parses', description: 'squid -k parse accepts the configuration in use' },

@@ -16,7 +16,10 @@ const USER = proxy3Manifest.systemUsers[0]!.name;
 /** For `squid -z`, which runs while the daemon is stopped: a name no running squid uses (see the manifest's -n). */
 const CACHE_INIT_SERVICE_NAME = 'cloudyproxy3init';
 const settings = proxy3Manifest.configSchema.properties;
-const LOGIN = Type.String({ pattern: '^[a-z_][a-z0-9._-]{0,31}$', maxLength: 32 });
+/** bcrypt as cloudyd makes it (src/kit/bcrypt.ts) and basic_ncsa_auth reads it through libxcrypt's crypt(3). */
+const BCRYPT_HASH = /^\$2y\$\d\d\$[./A-Za-z0-9]{53}$/;
+const LOGIN = Type.String({ pattern: '^[a-z][a-z0-9._-]{0,31}$', maxLength: 32 });
+const USER_ENTRY = Type.Object({ name: LOGIN, passwordHash: Type.String({ pattern: BCRYPT_HASH.source }) }, { additionalProperties: false });
 const CIDR = Type.String({ pattern: '^[0-9A-Fa-f:.]{2,39}/[0-9]{1,3}$', maxLength: 43 });
 const PROXY_ID = settings.proxyId;
 
@@ -46,12 +49,13 @@ export const proxy3Actions = [
     result: Type.Object({ createdAdminInclude: Type.Boolean() }),
     async run(_args, context) {
       const files = filesOf(context);
+      // On a systemd host, apt starts Debian's own squid on 3128 (the default port here too). Cloudy runs its own.
+      if (existsSync('/run/systemd/system')) await context.door.run('systemctl', ['disable', '--now', 'squid.service'], { timeoutMs: 30_000 });
       await context.door.ensureSystemUser(USER, files.stateDir);
       await context.door.ensureDirectory(files.stateDir, { mode: 0o750, user: USER });
       for (const directory of [path.dirname(files.pid), files.logDir, files.cacheDir]) await context.door.ensureDirectory(directory, { mode: 0o750, user: USER });
       // Root-owned and not writable by the daemon: squid can read its config but never change what it runs.
       await context.door.ensureDirectory(path.dirname(files.config), { mode: 0o755 });
-      if (!existsSync(files.passwords)) await context.door.writeFileAtomic(files.passwords, '', { mode: 0o600, user: USER });
       if (existsSync(files.adminInclude)) return { createdAdminInclude: false };
       await context.door.writeFileAtomic(files.adminInclude, '# Your own squid directives; Cloudy includes this file and never changes it.\n', { mode: 0o644 });
       return { createdAdminInclude: true };
@@ -59,7 +63,8 @@ export const proxy3Actions = [
   }),
   defineAction({
     name: 'proxy3.writeConfig',
-    description: 'Generate squid.conf, have squid parse it as a candidate, and only then put it in place',
+    description:
+      'Write the password file from the users’ bcrypt hashes and the LDAP bind password file, generate squid.conf, have squid parse it as a candidate, and only then put it in place',
     args: Type.Object(
       {
         settings: Type.Pick(proxy3Manifest.configSchema, ['port', 'authentication', 'cacheMemMiB', 'cacheDiskMiB', 'errorLanguage', 'proxyId', 'federation', 'ldapServer', 'ldapBackupServer', 'ldapUsersDn', 'ldapProxiesDn', 'ldapBindDn'], { additionalProperties: false }),
@@ -68,13 +73,23 @@ export const proxy3Actions = [
         blockedDestinations: Type.Array(CIDR, { maxItems: 64 }),
         federatedProxies: Type.Array(PROXY_ID, { maxItems: 256 }),
         parents: Type.Array(Type.Object({ host: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$', maxLength: 253 }), port: settings.port }, { additionalProperties: false }), { maxItems: 8 }),
+        users: Type.Array(USER_ENTRY, { maxItems: 5000 }),
+        // Empty: bind anonymously. Written to a file only the proxy user reads (squid's helpers get it with -W).
+        ldapBindPassword: settings.ldapBindPassword,
       },
       { additionalProperties: false },
     ),
-    result: Type.Object({ changed: Type.Boolean() }),
+    result: Type.Object({ changed: Type.Boolean(), passwordsChanged: Type.Boolean() }),
     async run(args, context) {
       const files = filesOf(context);
       const { settings: s } = args;
+      // Whole files from data every time: whatever the daemon's user did to them, their owner and mode are right again.
+      // basic_ncsa_auth re-reads the password file only when its mtime changes, in whole seconds: two changes within
+      // one second would go unseen, so a changed file is reported and the caller reloads squid (new helpers).
+      const passwords = args.users.map(({ name, passwordHash }) => `${name}:${passwordHash}\n`).join('');
+      const passwordsChanged = !existsSync(files.passwords) || (await context.door.readFile(files.passwords)) !== passwords;
+      if (passwordsChanged) await context.door.writeFileAtomic(files.passwords, passwords, { mode: 0o600, user: USER });
+      await context.door.writeFileAtomic(files.ldapSecret, args.ldapBindPassword, { mode: 0o600, user: USER });
       const input: SquidConfigInput = {
         port: s.port,
         visibleHostname: args.visibleHostname,
@@ -104,7 +119,7 @@ export const proxy3Actions = [
         throw error;
       }
       const current = existsSync(files.config) ? await context.door.readFile(files.config) : null;
-      if (current === text) return { changed: false };
+      if (current === text) return { changed: false, passwordsChanged };
       if (!existsSync(`/usr/share/squid-langpack/${s.errorLanguage}`)) throw new Error(`squid has no error pages in "${s.errorLanguage}"; choose a language from /usr/share/squid-langpack.`);
       await context.door.writeFileAtomic(files.candidate, text, { mode: 0o644 });
       const parsed = await squidControl(context, 'parse', files.candidate);
@@ -114,7 +129,7 @@ export const proxy3Actions = [
       }
       await context.door.writeFileAtomic(files.config, text, { mode: 0o644 });
       await context.door.removeTree(files.candidate);
-      return { changed: true };
+      return { changed: true, passwordsChanged };
     },
   }),
   defineAction({
@@ -153,52 +168,4 @@ export const proxy3Actions = [
       return { accepted: parsed.code === 0, message: parsed.code === 0 ? 'accepted' : squidComplaints(parsed.stderr + parsed.stdout) };
     },
   }),
-  defineAction({
-    name: 'proxy3.setPassword',
-    description: 'Set a local proxy user’s password (bcrypt, via htpasswd reading standard input)',
-    args: Type.Object({ login: LOGIN, password: Type.String({ minLength: 8, maxLength: 128, pattern: '^[^\\x00-\\x1f\\x7f]+$' }) }, { additionalProperties: false }),
-    secretArgs: ['password'],
-    result: Type.Null(),
-    async run({ login, password }, context) {
-      const files = filesOf(context);
-      // -n: print instead of writing a file (root never writes through a path in a directory it does not own);
-      // -i: the password comes on standard input, never in argv; -B -C 10: bcrypt, which basic_ncsa_auth checks
-      // through libxcrypt's crypt(3) on Debian 12.
-      const hashed = await context.door.run('htpasswd', ['-n', '-i', '-B', '-C', '10', login], { input: password, timeoutMs: 20_000 });
-      const line = hashed.stdout.trim();
-      if (hashed.code !== 0 || !line.startsWith(`${login}:$2y$`)) throw new Error(`htpasswd could not hash the password: ${hashed.stderr.trim()}`);
-      const others = passwordLines(await context.door.readFile(files.passwords)).filter((entry) => !entry.startsWith(`${login}:`));
-      await context.door.writeFileAtomic(files.passwords, [...others, line, ''].join('\n'), { mode: 0o600, user: USER });
-      return null;
-    },
-  }),
-  defineAction({
-    name: 'proxy3.removeUser',
-    description: 'Remove a local proxy user',
-    args: Type.Object({ login: LOGIN }, { additionalProperties: false }),
-    result: Type.Object({ removed: Type.Boolean() }),
-    async run({ login }, context) {
-      const files = filesOf(context);
-      const lines = passwordLines(await context.door.readFile(files.passwords));
-      const kept = lines.filter((entry) => !entry.startsWith(`${login}:`));
-      if (kept.length === lines.length) return { removed: false };
-      await context.door.writeFileAtomic(files.passwords, kept.length > 0 ? `${kept.join('\n')}\n` : '', { mode: 0o600, user: USER });
-      return { removed: true };
-    },
-  }),
-  defineAction({
-    name: 'proxy3.setLdapSecret',
-    description: 'Store the LDAP bind password in a file only the proxy user can read (squid helpers get it with -W)',
-    args: Type.Object({ secret: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\x00-\\x1f\\x7f]+$' }) }, { additionalProperties: false }),
-    secretArgs: ['secret'],
-    result: Type.Null(),
-    async run({ secret }, context) {
-      await context.door.writeFileAtomic(filesOf(context).ldapSecret, secret, { mode: 0o600, user: USER });
-      return null;
-    },
-  }),
 ];
-
-function passwordLines(text: string): string[] {
-  return text.split('\n').filter((line) => line.trim() !== '');
-}

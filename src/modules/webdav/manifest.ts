@@ -86,7 +86,28 @@ export const webdavManifest = defineManifest({
   secrets: [],
   // path= is added by the module (publishedTxt): the chosen share, else the first public one.
   publish: [{ type: '_webdav._tcp', port: '{config:port}', description: 'WebDAV', txt: {} }],
-  consume: [],
+  consume: [
+    {
+      // Another node's share: how to open it from each kind of computer (nothing to install on this node).
+      id: 'open-share',
+      forType: '_webdav._tcp',
+      label: { en: 'How to open this share', ca: 'Com obrir aquest recurs', es: 'Cómo abrir este recurso' },
+      show: [
+        {
+          label: { en: 'GNOME Files or KDE Dolphin (type it in the address bar)', ca: 'Fitxers del GNOME o Dolphin del KDE (a la barra d’adreces)', es: 'Archivos de GNOME o Dolphin de KDE (en la barra de direcciones)' },
+          value: 'davs://{address}:{port}{txt:path}/',
+        },
+        {
+          label: { en: 'macOS Finder (Go › Connect to Server) or Windows (Map network drive)', ca: 'Finder del macOS (Anar › Connectar al servidor) o Windows (Connecta una unitat de xarxa)', es: 'Finder de macOS (Ir › Conectarse al servidor) o Windows (Conectar a unidad de red)' },
+          value: 'https://{address}:{port}{txt:path}/',
+        },
+        {
+          label: { en: 'Linux with davfs2 (as root)', ca: 'Linux amb davfs2 (com a root)', es: 'Linux con davfs2 (como root)' },
+          value: 'mount -t davfs https://{address}:{port}{txt:path}/ /mnt/webdav',
+        },
+      ],
+    },
+  ],
   backupPaths: ['{path:home}/users.htpasswd', '{path:shares}'],
   diagnostics: [
     { checkId: 'webdav-https', description: 'WebDAV answers HTTPS on its port' },

@@ -97,6 +97,15 @@ moduleLifecycleSuite({
     const published = (await context.session.request('GET', '/api/discovery/publications')).body as Array<{ origin: string; txt: Record<string, string> }>;
     assert.equal(published.find((record) => record.origin === 'webdav')?.txt.path, '/pub', JSON.stringify(published));
 
+    // Search shows, on the record, how to open the share from each kind of computer.
+    let views: Array<{ state: string; instructions: Array<{ value: string }> }> = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !views.some((view) => view.state === 'show'); await new Promise((resolve) => setTimeout(resolve, 500))) {
+      views = (await context.session.request('GET', '/api/discovery/actions?type=webdav')).body;
+    }
+    const lines = views.find((view) => view.state === 'show')?.instructions.map((line) => line.value) ?? [];
+    assert.ok(lines.some((line) => new RegExp(`^davs://[^/]+:${port}/pub/$`).test(line)), JSON.stringify(views));
+    assert.ok(lines.some((line) => new RegExp(`^mount -t davfs https://[^/]+:${port}/pub/ /mnt/webdav$`).test(line)));
+
     // The WebDAV conformance suite against the share the node configured.
     const litmus = await run('litmus', [`${base}/docs/`, 'alice', PASSWORDS.alice], { timeout: 240_000 }).catch((error: { stdout: string }) => error);
     for (const group of ['basic', 'copymove', 'props', 'locks', 'http']) {

@@ -36,6 +36,9 @@ export function ConfigField({ field, value, error, onChange, idPrefix = 'config-
         ))}
       </select>
     );
+  } else if (field.kind === 'secret') {
+    // Never shown: the server sends it empty, and empty keeps what is saved.
+    input = <input {...common} type="password" autocomplete="new-password" value={String(value)} onInput={(event) => onChange(event.currentTarget.value)} />;
   } else if (field.kind === 'text' || field.kind === 'list') {
     input = <input {...common} type="text" value={String(value)} onInput={(event) => onChange(event.currentTarget.value)} />;
   } else {

@@ -1,7 +1,7 @@
 // Turns a module's JSON Schema into form fields, and form inputs back into configuration values.
 
-/** `list`: an array of strings, typed as one text `a, b, c`. */
-export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'choice' | 'list';
+/** `list`: an array of strings, typed as one text `a, b, c`. `secret`: a write-only string, never shown (a password). */
+export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'choice' | 'list' | 'secret';
 
 export interface ConfigFieldSpec {
   name: string;
@@ -28,6 +28,7 @@ interface PropertySchema {
   enum?: unknown;
   anyOf?: unknown;
   items?: unknown;
+  writeOnly?: unknown;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -46,7 +47,7 @@ function kindOf(property: PropertySchema): FieldKind | null {
   if (choicesOf(property)) return 'choice';
   switch (property.type) {
     case 'string':
-      return 'text';
+      return property.writeOnly === true ? 'secret' : 'text';
     case 'integer':
     case 'number':
     case 'boolean':
@@ -110,7 +111,7 @@ export function toConfigValues(fields: ConfigFieldSpec[], values: FormValues, co
     const value = values[field.name];
     if (field.kind === 'boolean') result[field.name] = value === true;
     else if (field.kind === 'choice') result[field.name] = field.choices[Number(value)];
-    else if (field.kind === 'text') result[field.name] = String(value ?? '');
+    else if (field.kind === 'text' || field.kind === 'secret') result[field.name] = String(value ?? '');
     else if (field.kind === 'list') result[field.name] = String(value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
     // An empty or unreadable number goes as null so the server names the field in its reply.
     else result[field.name] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : null;

@@ -81,6 +81,27 @@ function ConsumeViewControl({ record, initial, knownModules, admin }: ConsumeVie
     case 'self':
       control = <span class="muted" data-testid="consume-self">{t('search.actionSelf')}</span>;
       break;
+    case 'show':
+      // Lines to read and copy (how to open a share from each kind of computer), for everyone who can search.
+      control = (
+        <details class="consume-show" data-testid="consume-show">
+          <summary>
+            {localized(view.label)}
+            {context}
+          </summary>
+          <dl class="facts">
+            {view.instructions.map((line) => (
+              <div key={line.value} class="fact">
+                <dt>{localized(line.label)}</dt>
+                <dd class="detail-id">
+                  <code>{line.value}</code>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      );
+      break;
     case 'install':
       control = setupLink(t('search.actionInstall', { title: view.moduleTitle }));
       break;
@@ -93,14 +114,14 @@ function ConsumeViewControl({ record, initial, knownModules, admin }: ConsumeVie
     case 'waiting':
       control = (
         <span class="consume-state">
-          <span data-testid="consume-waiting">{localized(view.waitingLabel)}</span> {undo}
+          <span data-testid="consume-waiting">{localized(view.waitingLabel ?? view.label)}</span> {undo}
         </span>
       );
       break;
     case 'done':
       control = (
         <span class="consume-state">
-          <span class="badge badge-ok" data-testid="consume-done">{localized(view.doneLabel)}</span> {undo}
+          <span class="badge badge-ok" data-testid="consume-done">{localized(view.doneLabel ?? view.label)}</span> {undo}
         </span>
       );
       break;
