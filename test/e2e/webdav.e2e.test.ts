@@ -11,26 +11,15 @@ import type { Browser, Page } from 'playwright-core';
 
 import { webdavManifest } from '../../src/modules/webdav/manifest.ts';
 import { webdavTranslations } from '../../src/modules/webdav/translations.ts';
-import { ca } from '../../src/web/i18n/ca.ts';
-import { en } from '../../src/web/i18n/en.ts';
 import { freePort, startCloudyNode, type StartedNode } from '../support/cloudy-node.ts';
 import { dpkgInstalled } from '../support/module-lifecycle.ts';
 import { axeViolations, byTestId, horizontalOverflow, launchChromium, newPanelContext, saveArtifact, ScreenshotBook, storySteps, visible, watchPage } from './browser-harness.ts';
+import { englishLeftovers, panelText } from './language-steps.ts';
 import { runModuleAction } from './module-page-steps.ts';
 
 const PASSWORD = 'correct horse battery';
 const ANNA_PASSWORD = 'anna-secret-password';
 const INSTALL_TIMEOUT_MS = 180_000;
-
-/** English words the page must not show: each of WebDAV's and the panel's, where the Catalan differs. */
-function englishLeftovers(text: string): string[] {
-  const catalogue = webdavTranslations.catalogue;
-  const moduleWords = Object.entries(catalogue.en).filter(([key, english]) => catalogue.ca[key] !== english).map(([, english]) => english);
-  const panelWords = Object.entries(en).filter(([key, english]) => ca[key as keyof typeof ca] !== english && !english.includes('{')).map(([, english]) => english);
-  // As whole words: "Result" inside "Resultat" is Catalan.
-  const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return [...moduleWords, ...panelWords].filter((english) => english.length > 3 && new RegExp(`(?<!\\p{L})${escape(english)}(?!\\p{L})`, 'u').test(text));
-}
 
 describe('WebDAV end to end, in Catalan', { timeout: 900_000 }, () => {
   let node: StartedNode;
@@ -109,9 +98,9 @@ describe('WebDAV end to end, in Catalan', { timeout: 900_000 }, () => {
   step('4. every word on the page is Catalan; it has no accessibility violations and fits a phone', 60_000, async () => {
     await page.reload();
     await visible(page, 'item-shares-fotos');
-    const text = await page.locator('main').innerText();
+    const text = await panelText(page);
     saveArtifact('webdav-page-catalan.txt', text);
-    assert.deepEqual(englishLeftovers(text), [], 'no English word left');
+    assert.deepEqual(englishLeftovers(text, webdavTranslations), [], 'no English word left');
     for (const catalan of ['Recursos compartits', 'Usuaris', 'Port HTTPS', 'Poden llegir i escriure', 'Contrasenya']) assert.ok(text.includes(catalan), catalan);
     assert.deepEqual(await axeViolations(page), [], 'no axe-core violations');
     await page.setViewportSize({ width: 360, height: 740 });

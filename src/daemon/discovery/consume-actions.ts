@@ -64,7 +64,7 @@ export class ConsumeActions {
     const { definition, state, runtime } = await this.modules.hookContext(request.module);
     if (!state.running || !definition.hooks.consume) throw new ApiError(409, 'not_running', `Start ${consumer.title} first.`);
     await definition.hooks.consume(runtime, request.action, discovered(entry), request.mode);
-    return (await this.views(entry.type)).find((view) => view.key === entry.key && view.module === request.module)!;
+    return (await this.views(entry.type)).find((view) => view.key === entry.key && view.module === request.module && view.action === request.action)!;
   }
 
   async requests(): Promise<IncomingRequestView[]> {
