@@ -40,6 +40,11 @@ export function localizedSchema(schema: TObject, translations: ModuleTranslation
       const copy = { ...property } as Record<string, unknown>;
       if (typeof copy.title === 'string') copy.title = moduleText(translations, `${prefix}${key}.title`, language);
       if (typeof copy.description === 'string') copy.description = moduleText(translations, `${prefix}${key}.description`, language);
+      if (Array.isArray(copy.anyOf)) {
+        copy.anyOf = (copy.anyOf as Array<Record<string, unknown>>).map((option) =>
+          typeof option.title === 'string' ? { ...option, title: moduleText(translations, `${prefix}${key}.choice.${String(option.const)}`, language) } : option,
+        );
+      }
       return [key, copy];
     }),
   );

@@ -22,9 +22,11 @@ export interface ModuleTranslations<Key extends string = string> {
 export function manifestTexts(manifest: ModuleManifest): Record<string, string> {
   const texts: Record<string, string> = { title: manifest.title, description: manifest.description };
   for (const [key, property] of Object.entries(manifest.configSchema.properties)) {
-    const { title, description } = property as { title?: unknown; description?: unknown };
+    const { title, description, anyOf } = property as { title?: unknown; description?: unknown; anyOf?: Array<{ const?: unknown; title?: unknown }> };
     if (typeof title === 'string') texts[`setting.${key}.title`] = title;
     if (typeof description === 'string') texts[`setting.${key}.description`] = description;
+    // A choice's options may have titles of their own (Type.Literal('in', { title: '…' })): the select shows those.
+    for (const option of anyOf ?? []) if (typeof option.title === 'string') texts[`setting.${key}.choice.${String(option.const)}`] = option.title;
   }
   for (const check of manifest.diagnostics) texts[`check.${check.checkId}`] = check.description;
   for (const [name, collection] of Object.entries(manifest.collections ?? {})) {

@@ -74,7 +74,7 @@ describe('the community proxy end to end, in Catalan, used from another host', {
 
   step('2. the lab’s network may use it, with a login; a member is added; it starts', 120_000, async () => {
     await byTestId(page, 'config-field-clientSubnets').fill(lab.subnet);
-    await byTestId(page, 'config-field-authentication').selectOption({ label: 'local' });
+    await byTestId(page, 'config-field-authentication').selectOption({ label: proxy3Translations.catalogue.ca['setting.authentication.choice.local']! });
     await byTestId(page, 'config-save').click();
     await visible(page, 'config-saved');
     await byTestId(page, 'item-users-name').fill('pau');

@@ -1,7 +1,7 @@
 // Two Cloudy nodes with the community proxy in a lab: h3 finds h2's proxy in Search and, on the owner's click, forwards
 // through it; when h2 dies, h3's members still get their pages, directly and at once. h1 is the web server.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -67,6 +67,14 @@ describe('proxy3 chaining through a proxy found by discovery', { timeout: 600_00
     const chained = await fetchFromH1('chained');
     assert.equal(chained.status, 200);
     assert.match(chained.via, /h2 \(squid\).*h3 \(squid\)/, 'through h2, then h3');
+
+    // This node's own apt can download through it too, and stop again.
+    const aptFile = path.join(h3.root, 'etc/apt/apt.conf.d/80cloudy-proxy3-upstream');
+    const apt = (mode: 'do' | 'undo') => session3.request('POST', '/api/discovery/actions', { module: 'proxy3', action: 'apt-upstream', key: record.key, mode });
+    assert.equal((await apt('do')).body.state, 'done');
+    assert.match(readFileSync(aptFile, 'utf8'), new RegExp(`^Acquire::http::Proxy "http://${h2.host.address.replaceAll('.', '\\.')}:${PROXY_PORT}/";$`, 'm'));
+    assert.equal((await apt('undo')).body.state, 'available');
+    assert.equal(existsSync(aptFile), false);
 
     await h2.killAll();
     for (const attempt of [1, 2, 3]) {

@@ -107,9 +107,13 @@ export function moduleLifecycleSuite(options: ModuleSuiteOptions): void {
       const detail = await context.detail();
       assert.equal(detail.title, catalan.title);
       assert.equal(detail.description, catalan.description);
-      for (const [key, property] of Object.entries(detail.configSchema.properties as Record<string, { title?: string; description?: string }>)) {
+      type Property = { title?: string; description?: string; anyOf?: Array<{ const?: unknown; title?: string }> };
+      for (const [key, property] of Object.entries(detail.configSchema.properties as Record<string, Property>)) {
         if (property.title !== undefined) assert.equal(property.title, catalan[`setting.${key}.title`], `${key} title`);
         if (property.description !== undefined) assert.equal(property.description, catalan[`setting.${key}.description`], `${key} description`);
+        for (const option of property.anyOf ?? []) {
+          if (option.title !== undefined) assert.equal(option.title, catalan[`setting.${key}.choice.${String(option.const)}`], `${key} = ${String(option.const)}`);
+        }
       }
       // Each detail label is one of the module's Catalan `detail.*` words, its placeholders filled in.
       const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');

@@ -17,7 +17,8 @@ export const proxy3Manifest = defineManifest({
   packages: ['squid'],
   systemUsers: [{ name: 'cloudy-proxy3', home: '{path:home}' }],
   // config: root-owned (squid.conf, admin.conf); home: the daemon user's cache, logs and pid file.
-  paths: { home: '/var/lib/cloudy-proxy3', config: '/etc/cloudy-proxy3' },
+  // aptConf: where "Use for this node's apt" in Search writes its one file (80cloudy-proxy3-upstream).
+  paths: { home: '/var/lib/cloudy-proxy3', config: '/etc/cloudy-proxy3', aptConf: '/etc/apt/apt.conf.d' },
   daemons: [
     {
       name: 'squid',
@@ -50,20 +51,27 @@ export const proxy3Manifest = defineManifest({
         uniqueItems: true,
         default: ['192.168.0.0/16', '172.16.0.0/12'],
       }),
-      authentication: Type.Union([Type.Literal('none'), Type.Literal('local'), Type.Literal('ldap')], {
-        title: 'Login',
-        description: 'none: anyone from the allowed networks; local: this node’s proxy users; ldap: a community directory.',
-        default: 'local',
-      }),
+      authentication: Type.Union(
+        [
+          Type.Literal('none', { title: 'None: anyone from the allowed networks' }),
+          Type.Literal('local', { title: 'Local: this node’s proxy users' }),
+          Type.Literal('ldap', { title: 'LDAP: a community directory' }),
+        ],
+        { title: 'Login', default: 'local' },
+      ),
       cacheMemMiB: Type.Integer({ title: 'Memory cache (MiB)', minimum: 0, maximum: 4096, default: 64 }),
       cacheDiskMiB: Type.Integer({ title: 'Disk cache (MiB, 0 = none)', minimum: 0, maximum: 1_000_000, default: 0 }),
       errorLanguage: Type.String({ title: 'Language of error pages', description: 'A squid language code: ca, es, en, pt-br…', pattern: '^[a-z]{2,3}(-[a-z]{2,4})?$', maxLength: 8, default: 'ca' }),
       proxyId: Type.String({ title: 'Proxy id', description: 'This proxy’s id in the directory (its group cn=<id>); Guifi uses the node number.', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$', maxLength: 63, default: 'cloudy' }),
-      federation: Type.Union([Type.Literal('private'), Type.Literal('in'), Type.Literal('out'), Type.Literal('inout')], {
-        title: 'Federation',
-        description: 'private: only this proxy’s users; in: also users of federated proxies; out: this proxy’s users may use other proxies; inout: both.',
-        default: 'private',
-      }),
+      federation: Type.Union(
+        [
+          Type.Literal('private', { title: 'Private: only this proxy’s users' }),
+          Type.Literal('in', { title: 'In: also users of the federated proxies' }),
+          Type.Literal('out', { title: 'Out: this proxy’s users may use other proxies' }),
+          Type.Literal('inout', { title: 'In and out' }),
+        ],
+        { title: 'Federation', description: 'Login through LDAP only: which proxies’ users may log in where.', default: 'private' },
+      ),
       ldapServer: Type.String({ title: 'LDAP server', description: 'host or host:port.', pattern: HOST_OR_EMPTY, maxLength: 259, default: '' }),
       ldapBackupServer: Type.String({ title: 'Backup LDAP server', description: 'Used when the main one does not answer.', pattern: HOST_OR_EMPTY, maxLength: 259, default: '' }),
       ldapUsersDn: Type.String({ title: 'LDAP users DN', pattern: DN, maxLength: 300, default: 'ou=users,dc=guifi,dc=net' }),
@@ -137,6 +145,14 @@ export const proxy3Manifest = defineManifest({
       label: { en: 'Use as this node’s upstream', ca: 'Fes-lo servir de sortida d’aquest node', es: 'Usarlo como salida de este nodo' },
       doneLabel: { en: 'Upstream of this node', ca: 'Sortida d’aquest node', es: 'Salida de este nodo' },
       undoLabel: { en: 'Stop using it', ca: 'Deixa de fer-lo servir', es: 'Dejar de usarlo' },
+    },
+    {
+      // This node's own apt downloads through another community proxy (a node without an uplink keeps updating).
+      id: 'apt-upstream',
+      forType: '_http-proxy._tcp',
+      label: { en: 'Use for this node’s apt', ca: 'Fes-lo servir per a l’apt d’aquest node', es: 'Usarlo para el apt de este nodo' },
+      doneLabel: { en: 'This node’s apt uses it', ca: 'L’apt d’aquest node el fa servir', es: 'El apt de este nodo lo usa' },
+      undoLabel: { en: 'Stop using it for apt', ca: 'Deixa de fer-lo servir per a l’apt', es: 'Dejar de usarlo para apt' },
     },
   ],
   backupPaths: ['{path:config}/admin.conf', '{path:config}/passwords'],

@@ -10,6 +10,7 @@ import { checkCidr, Proxy3ValueError } from './proxy3-values.ts';
 import { proxy3Translations as words } from './translations.ts';
 
 const USE_AS_UPSTREAM = 'use-as-upstream';
+const APT_UPSTREAM = 'apt-upstream';
 
 /** `host:port` as the parents setting writes it. */
 const parentOf = (entry: string) => {
@@ -121,11 +122,17 @@ export const proxy3Module: ModuleDefinition = {
     async publicFile(runtime, _path, request) {
       return pac(runtime, request.host);
     },
-    async consumeStates(runtime, _action, records) {
-      const parents = parentsOf(runtime);
-      return Object.fromEntries(records.map((record) => [record.key, parents.includes(entryOf(record)) ? 'done' : 'available']));
+    async consumeStates(runtime, action, records) {
+      const inUse = action === APT_UPSTREAM ? [(await runtime.callPrivileged<{ proxy: string }>('proxy3.aptProxy')).proxy] : parentsOf(runtime);
+      return Object.fromEntries(records.map((record) => [record.key, inUse.includes(entryOf(record)) ? 'done' : 'available']));
     },
     async consume(runtime, action, record, mode) {
+      if (action === APT_UPSTREAM) {
+        const { proxy } = await runtime.callPrivileged<{ proxy: string }>('proxy3.aptProxy');
+        // Undo only what this record set: another proxy chosen since stays.
+        if (mode === 'do' || proxy === entryOf(record)) await runtime.callPrivileged('proxy3.setAptProxy', { proxy: mode === 'do' ? entryOf(record) : '' });
+        return;
+      }
       if (action !== USE_AS_UPSTREAM) throw new Error(`proxy3 has no action ${action}`);
       const parents = parentsOf(runtime).filter((entry) => entry !== entryOf(record));
       await runtime.saveConfig({ parents: mode === 'do' ? [...parents, entryOf(record)] : parents });

@@ -41,6 +41,12 @@ function squidComplaints(output: string): string {
   return (lines.length > 0 ? lines : output.trim().split('\n').slice(-3)).map((line) => line.replace(/^\S+ \S+\| /, '').trim()).join('; ');
 }
 
+/** `Acquire::http::Proxy` for this node's apt; the file is Cloudy's own, in apt.conf.d. */
+function aptProxyFile(context: ActionContext): string {
+  return path.join(resolveDeclaredPath(context.root, proxy3Manifest.paths.aptConf), '80cloudy-proxy3-upstream');
+}
+const APT_PROXY_LINE = /^Acquire::http::Proxy "http:\/\/([^"/]+)\/";$/m;
+
 export const proxy3Actions = [
   defineAction({
     name: 'proxy3.prepareHome',
@@ -155,6 +161,34 @@ export const proxy3Actions = [
       // With -N squid still writes pid_filename; -k reconfigure sends it SIGHUP and it reloads in place (same PID).
       const reloaded = await squidControl(context, 'reconfigure', files.config);
       if (reloaded.code !== 0) throw new Error(`squid did not reload: ${squidComplaints(reloaded.stderr + reloaded.stdout)}`);
+      return null;
+    },
+  }),
+  defineAction({
+    name: 'proxy3.aptProxy',
+    description: 'The community proxy this node’s apt downloads through (host:port), or empty',
+    args: Type.Object({}, { additionalProperties: false }),
+    result: Type.Object({ proxy: Type.String() }),
+    async run(_args, context) {
+      const file = aptProxyFile(context);
+      if (!existsSync(file)) return { proxy: '' };
+      return { proxy: APT_PROXY_LINE.exec(await context.door.readFile(file))?.[1] ?? '' };
+    },
+  }),
+  defineAction({
+    name: 'proxy3.setAptProxy',
+    description: 'Make this node’s apt download through a community proxy (host:port), or not (empty)',
+    args: Type.Object({ proxy: Type.String({ pattern: '^$|^[A-Za-z0-9][A-Za-z0-9.-]{0,252}:[0-9]{1,5}$', maxLength: 259 }) }, { additionalProperties: false }),
+    result: Type.Null(),
+    async run({ proxy }, context) {
+      const file = aptProxyFile(context);
+      if (proxy === '') {
+        await context.door.removeTree(file);
+        return null;
+      }
+      await context.door.ensureDirectory(path.dirname(file), { mode: 0o755 });
+      const text = `// Written by Cloudy ("Use for this node's apt" in Search); undo it there.\nAcquire::http::Proxy "http://${proxy}/";\n`;
+      await context.door.writeFileAtomic(file, text, { mode: 0o644 });
       return null;
     },
   }),

@@ -29,9 +29,9 @@ export function ConfigField({ field, value, error, onChange, idPrefix = 'config-
   } else if (field.kind === 'choice') {
     input = (
       <select {...common} value={String(value)} onChange={(event) => onChange(event.currentTarget.value)}>
-        {field.choices.map((choice, index) => (
+        {field.choices.map((_choice, index) => (
           <option key={index} value={String(index)}>
-            {String(choice)}
+            {field.choiceLabels[index]}
           </option>
         ))}
       </select>

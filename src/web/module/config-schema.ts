@@ -13,6 +13,8 @@ export interface ConfigFieldSpec {
   maximum: number | null;
   /** Allowed values of an enum, in schema order; the form refers to them by index. */
   choices: unknown[];
+  /** What the select shows for each choice: its title (in the reader's language) or the value itself. */
+  choiceLabels: string[];
 }
 
 /** What an input holds: text for text, number and choice inputs (a choice's index), a flag for checkboxes. */
@@ -41,6 +43,14 @@ function choicesOf(property: PropertySchema): unknown[] | null {
     return property.anyOf.map((option) => (option as { const: unknown }).const);
   }
   return null;
+}
+
+function choiceLabelsOf(property: PropertySchema): string[] {
+  const options = Array.isArray(property.anyOf) ? (property.anyOf as Array<{ const?: unknown; title?: unknown }>) : null;
+  return (choicesOf(property) ?? []).map((choice, index) => {
+    const title = options?.[index]?.title;
+    return typeof title === 'string' ? title : String(choice);
+  });
 }
 
 function kindOf(property: PropertySchema): FieldKind | null {
@@ -78,6 +88,7 @@ export function configFields(schema: unknown): ConfigFieldSpec[] {
       minimum: asNumber(property.minimum),
       maximum: asNumber(property.maximum),
       choices: choicesOf(property) ?? [],
+      choiceLabels: choiceLabelsOf(property),
     });
   }
   return fields;
