@@ -1,14 +1,14 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
 import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
-import type { CollectionInfo, CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
+import type { CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { defaultConfig, invalidConfig, validateModuleConfig, withoutWriteOnly } from './config-validation.ts';
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
 import type { ModuleCollections } from './module-collections.ts';
 import type { ModuleStore } from './module-store.ts';
-import { coreText, localizedSchema, moduleText } from './module-texts.ts';
+import { coreText, localizedCollections, localizedSchema, moduleText } from './module-texts.ts';
 import type { OperationHandle, OperationMessage, OperationStore } from './operations.ts';
 
 interface DaemonStatusReply {
@@ -120,22 +120,7 @@ export class ModuleService {
     const summary = await this.summary(id, language);
     const lines = summary.state.running && hooks.details ? await hooks.details(this.runtime(id)).catch((error: Error) => [{ label: coreText('details', translations), value: error.message }]) : [];
     const details = lines.map(({ label, ...line }) => ({ ...line, label: label[language] }));
-    return { ...summary, collections: this.collectionInfos(id, language), configSchema: localizedSchema(manifest.configSchema, translations, language), config: withoutWriteOnly(manifest.configSchema, this.config(id)), details };
-  }
-
-  private collectionInfos(id: string, language: Language): CollectionInfo[] {
-    const { manifest, translations } = this.definition(id);
-    const word = (key: string) => moduleText(translations, key, language);
-    return Object.entries(manifest.collections ?? {}).map(([name, spec]) => ({
-      name,
-      noun: spec.noun,
-      title: word(`collection.${name}.title`),
-      description: spec.description === undefined ? null : word(`collection.${name}.description`),
-      key: spec.key,
-      itemSchema: localizedSchema(spec.itemSchema, translations, language, `collection.${name}.`),
-      maxItems: spec.maxItems,
-      password: spec.password ? { title: word(`collection.${name}.password.title`), description: spec.password.description === undefined ? null : word(`collection.${name}.password.description`) } : null,
-    }));
+    return { ...summary, collections: localizedCollections(manifest, translations, language), configSchema: localizedSchema(manifest.configSchema, translations, language), config: withoutWriteOnly(manifest.configSchema, this.config(id)), details };
   }
 
   /** The items of one of the module's lists, as the API shows them: never a password hash. */
@@ -259,27 +244,6 @@ export class ModuleService {
       manifest.daemons.map((daemon) => this.deps.helper.call<LogLine[]>('daemons.logs', { module: id, daemon: daemon.name, limit: 200 })),
     );
     return perDaemon.flat().sort((a, b) => a.time.localeCompare(b.time));
-  }
-
-  /** Every path some module serves to anyone (manifest `publicFiles`), with its type. */
-  publicFilePaths(): Map<string, { module: string; contentType: string }> {
-    const paths = new Map<string, { module: string; contentType: string }>();
-    for (const { manifest } of this.modules.values()) {
-      for (const file of manifest.publicFiles ?? []) {
-        if (!/^\/[a-z0-9][a-z0-9._-]{0,63}$/.test(file.path) || paths.has(file.path)) throw new Error(`${manifest.id}: public file ${file.path} is not one free segment`);
-        paths.set(file.path, { module: manifest.id, contentType: file.contentType });
-      }
-    }
-    return paths;
-  }
-
-  /** A public file's text while its module runs; null when it does not (or the module has nothing to say). */
-  async publicFile(path: string, host: string): Promise<string | null> {
-    const owner = this.publicFilePaths().get(path);
-    if (!owner) return null;
-    const { hooks } = this.definition(owner.module);
-    if (!hooks.publicFile || !(await this.state(owner.module)).running) return null;
-    return hooks.publicFile(this.runtime(owner.module), path, { host });
   }
 
   /** The module's own web UI, for the panel's proxy. */

@@ -1,7 +1,10 @@
 // The words cloudyd itself says about any module, in every panel language, and a module's own words picked for a reader.
 import type { TObject } from '@sinclair/typebox';
 
+import type { ModuleManifest } from '../kit/manifest.ts';
+
 import { fillPlaceholders, type Language, type LocalizedText, type ModuleTranslations } from '../kit/module-translations.ts';
+import type { CollectionInfo } from '../shared/api-contract.ts';
 
 const CORE_TEXTS = {
   install: { en: 'Installing {title}', ca: 'S’està instal·lant {title}', es: 'Instalando {title}' },
@@ -49,4 +52,21 @@ export function localizedSchema(schema: TObject, translations: ModuleTranslation
     }),
   );
   return { ...schema, properties } as TObject;
+}
+
+/** A module's lists as the API describes them: names, titles, item schema and password field in the reader's language. */
+export function localizedCollections(manifest: ModuleManifest, translations: ModuleTranslations, language: Language): CollectionInfo[] {
+  const word = (key: string) => moduleText(translations, key, language);
+  return Object.entries(manifest.collections ?? {}).map(([name, spec]) => ({
+    name,
+    noun: spec.noun,
+    title: word(`collection.${name}.title`),
+    description: spec.description === undefined ? null : word(`collection.${name}.description`),
+    key: spec.key,
+    itemSchema: localizedSchema(spec.itemSchema, translations, language, `collection.${name}.`),
+    maxItems: spec.maxItems,
+    password: spec.password
+      ? { title: word(`collection.${name}.password.title`), description: spec.password.description === undefined ? null : word(`collection.${name}.password.description`) }
+      : null,
+  }));
 }
