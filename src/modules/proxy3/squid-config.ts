@@ -164,7 +164,7 @@ function authSection(input: SquidConfigInput, files: ReturnType<typeof squidFile
     'acl p3_login proxy_auth REQUIRED',
   ];
   if (input.authentication === 'local') {
-    // basic_ncsa_auth checks with crypt(3); Debian 12's libxcrypt accepts htpasswd's bcrypt ($2y$).
+    // basic_ncsa_auth checks with crypt(3); Debian 12's libxcrypt accepts bcrypt in its $2y$ form (src/kit/bcrypt.ts).
     return [`auth_param basic program ${SQUID_HELPERS}/basic_ncsa_auth ${files.passwords}`, ...common];
   }
   if (input.authentication !== 'ldap') throw new Proxy3ValueError('authentication', `"${String(input.authentication)}" is not none, local or ldap.`);

@@ -16,7 +16,7 @@ export const webdavManifest = defineManifest({
   title: 'WebDAV',
   description: 'Open the node’s shared folders as network drives from any computer or phone, with a password per person.',
   category: 'storage',
-  packages: ['apache2', 'apache2-utils'],
+  packages: ['apache2'],
   systemUsers: [{ name: 'cloudy-webdav', home: '{path:home}' }],
   // home: apache2.conf, the password file, the copy of the node's key, run and lock files. shares: one folder per share.
   paths: { home: '/var/lib/cloudy-webdav', shares: '/srv/cloudy/webdav' },
