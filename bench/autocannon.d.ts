@@ -5,6 +5,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
+    /** Overrides per request; `path` is sent verbatim on the request line. */
+    requests?: Array<{ path?: string }>;
     warmup?: { connections?: number; duration?: number };
   }
   interface AutocannonResult {

@@ -33,12 +33,15 @@ function percentile(sorted: Float64Array, fraction: number): number {
 /**
  * autocannon never verifies the server certificate (it connects with rejectUnauthorized: false), so self-signed is fine.
  * Its own latency percentiles are whole milliseconds, too coarse here, so the percentiles come from its 'response' events.
+ * @param requestTarget what goes on the request line instead of url's path: an absolute URI makes `url` a proxy's
+ *   (`GET http://origin/ HTTP/1.1`, RFC 9112 §3.2.2).
  */
-export async function measureLoad(url: string, serverPid: number, headers: Record<string, string> = {}): Promise<LoadFigures> {
+export async function measureLoad(url: string, serverPid: number, headers: Record<string, string> = {}, requestTarget?: string): Promise<LoadFigures> {
   const latenciesMs: number[] = [];
   let cpuAtStart = 0;
   let cpuAtEnd = 0;
-  const run = autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers, warmup: { connections: CONNECTIONS, duration: WARMUP_S } });
+  const requests = requestTarget === undefined ? undefined : [{ path: requestTarget }];
+  const run = autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers, requests, warmup: { connections: CONNECTIONS, duration: WARMUP_S } });
   run.on('start', () => (cpuAtStart = cpuSeconds(serverPid)));
   run.on('response', (_client, statusCode, _bytes, responseTimeMs) => statusCode < 300 && latenciesMs.push(responseTimeMs));
   run.on('done', () => (cpuAtEnd = cpuSeconds(serverPid)));
