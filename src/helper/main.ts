@@ -9,6 +9,7 @@ import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
 import { parseStartArgs, StartOptionError, type StartOptions } from '../shared/start-options.ts';
 import { CloudydKeeper, otherLiveNode, readNodeState } from './cloudyd-keeper.ts';
+import { letDaemonsReachRoot } from './root-traversal.ts';
 import { LocalSystemDoor } from './system-door.ts';
 
 mapStackTracesLazily(import.meta.url);
@@ -72,6 +73,7 @@ if (withCloudyd) {
 for (const dir of [layout.etcDir, layout.runDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
 mkdirSync(path.dirname(layout.logDir), { recursive: true, mode: 0o755 });
 mkdirSync(layout.logDir, { recursive: true, mode: 0o750 });
+for (const dir of letDaemonsReachRoot(layout.root)) console.log(`cloudy-helper: ${dir} now lets others pass through (o+x): module daemons run as their own users below ${layout.root}`);
 
 // Only the user lookup here: the door with the declared paths is the service's (helper-service.ts).
 const account = await new LocalSystemDoor([]).ensureSystemUser(CLOUDY_ACCOUNT, layout.dataDir);
