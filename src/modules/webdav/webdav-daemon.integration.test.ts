@@ -90,6 +90,7 @@ test('prepared files: the key copy and the password file are 0600 and the module
   assert.ok(!Object.values(PASSWORDS).some((password) => users.includes(password)));
   const modes = await actions.call<{ usersFile: string }>('webdav.fileModes');
   assert.ok(passwordFileIsPrivate(modes.usersFile, WEBDAV_USER), modes.usersFile);
+  assert.ok(passwordFileIsPrivate('600 cloudy-webdav regular empty file', WEBDAV_USER), 'no users yet');
   assert.ok(!passwordFileIsPrivate('644 cloudy-webdav regular file', WEBDAV_USER));
   assert.ok(!passwordFileIsPrivate('777 cloudy-webdav symbolic link', WEBDAV_USER));
 });

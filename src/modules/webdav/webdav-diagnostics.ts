@@ -22,7 +22,8 @@ export function httpsStatus(port: number, timeoutMs = 3000): Promise<number | nu
 /** `stat --format='%a %U %F'` of the password file, as webdav.fileModes reports it. */
 export function passwordFileIsPrivate(stat: string, user: string): boolean {
   const [mode, owner, ...kind] = stat.split(' ');
-  return kind.join(' ') === 'regular file' && owner === user && /^[0-7]*[0-7]00$/.test(mode ?? '');
+  // stat says "regular empty file" for an empty one (no users yet): a regular file all the same.
+  return ['regular file', 'regular empty file'].includes(kind.join(' ')) && owner === user && /^[0-7]*[0-7]00$/.test(mode ?? '');
 }
 
 export async function diagnoseWebdav(runtime: ModuleRuntime): Promise<DiagnosticCheck[]> {
