@@ -1,6 +1,7 @@
 // `cloudy <module> <noun> add|set|remove|list|passwd …`: the lists a module declares (WebDAV's shares and users …).
 import type { CollectionInfo, CollectionItemView, ItemChangeReply, ModuleDetail, Operation } from '../shared/api-contract.ts';
 import type { Print } from './operation-follow.ts';
+import { itemUrlKey } from '../shared/http-names.ts';
 import type { PanelClient } from './panel-client.ts';
 import { readPassword } from './password-input.ts';
 
@@ -61,7 +62,7 @@ export async function collectionCommand(client: PanelClient, moduleId: string, [
   }
   if (!key || !['add', 'set', 'remove', 'passwd'].includes(verb ?? '')) throw new Error(usage(moduleId, collection));
   const exists = (await items()).some((item) => item.key === key);
-  const itemPath = `${base}/${encodeURIComponent(key)}`;
+  const itemPath = `${base}/${encodeURIComponent(itemUrlKey(key))}`;
 
   if (verb === 'remove') {
     if (!exists) throw new Error(`there is no ${collection.noun} ${key}`);
@@ -76,7 +77,8 @@ export async function collectionCommand(client: PanelClient, moduleId: string, [
   if (verb === 'set' && rest.length === 0) throw new Error(usage(moduleId, collection));
   const values = verb === 'passwd' ? {} : pairs(rest);
   const password = collection.password && verb !== 'set' ? await readPassword(`Password for ${collection.noun} ${key}: `) : undefined;
-  const reply = await client.request<ItemChangeReply>('PUT', itemPath, { values, ...(password === undefined ? {} : { password }) });
+  // The name goes in the body too: a name no list accepts is then refused on its own field (see itemUrlKey).
+  const reply = await client.request<ItemChangeReply>('PUT', itemPath, { values: { [collection.key]: key, ...values }, ...(password === undefined ? {} : { password }) });
   await waitForApply(client, reply.operationId);
   print(`${collection.noun} ${key} ${verb === 'add' ? 'added' : verb === 'passwd' ? 'has a new password' : 'changed'}`, reply);
   return true;

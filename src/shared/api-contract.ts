@@ -1,7 +1,7 @@
 // The HTTP API contract shared by cloudyd, the web panel and the CLI: one schema per endpoint.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-import { HOSTNAME_PATTERN, LANGUAGES, MODULE_ID_PATTERN, USERNAME_PATTERN } from './http-names.ts';
+import { HOSTNAME_PATTERN, ITEM_KEY_PATTERN, LANGUAGES, MODULE_ID_PATTERN, USERNAME_PATTERN } from './http-names.ts';
 
 export const ErrorReply = Type.Object({
   error: Type.String({ description: 'Machine-readable error code' }),
@@ -220,7 +220,7 @@ export const ItemParams = Type.Object({
   id: Type.String({ pattern: MODULE_ID_PATTERN }),
   collection: Type.String({ pattern: '^[a-z][A-Za-z0-9]{0,31}$' }),
   // The item schema says more; this keeps anything else out of URLs and logs.
-  key: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+  key: Type.String({ pattern: ITEM_KEY_PATTERN }),
 });
 export const OperationIdParams = Type.Object({ id: Type.String({ pattern: '^[a-zA-Z0-9-]{1,64}$' }) });
 

@@ -79,6 +79,10 @@ moduleLifecycleSuite({
     assert.deepEqual(shares.map((share) => [share.key, share.values.public]), [['docs', false], ['pub', true]]);
     assert.equal(await curl(['-u', 'carol:carol-password', '-T', '/etc/hostname', `${base}/pub/carol.txt`]), 201, 'carol writes her share');
     assert.equal(await curl([`${base}/pub/carol.txt`]), 200, 'anyone reads a public share');
+    // A name no share may have is refused on the name, not on the URL it would have made.
+    const badName = cloudy(context, ['webdav', 'share', 'add', 'My Photos']);
+    assert.equal(badName.status, 1);
+    assert.match(badName.stderr, /\n {2}name: Name contains characters or a form that is not allowed/);
     const again = cloudy(context, ['webdav', 'user', 'add', 'carol'], 'whatever-password\n');
     assert.equal(again.status, 1);
     assert.match(again.stderr, /exists already/);

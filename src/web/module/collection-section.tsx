@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 
 import type { CollectionInfo, CollectionItemView } from '../../shared/api-contract.ts';
+import { itemUrlKey } from '../../shared/http-names.ts';
 import { api } from '../api/cloudy-api.ts';
 import { FormError, SuccessMessage } from '../components/form-messages.tsx';
 import { LoadStatus } from '../components/load-status.tsx';
@@ -44,7 +45,7 @@ export function CollectionSection({ moduleId, collection, onOperation }: Collect
     setDone(null);
     const key = String(values[collection.key] ?? '').trim();
     void submit(async () => {
-      after(await api.putItem(moduleId, collection.name, key || '-', toConfigValues(fields, values, {}), password || undefined), t('collection.saved', { key }));
+      after(await api.putItem(moduleId, collection.name, itemUrlKey(key), toConfigValues(fields, values, {}), password || undefined), t('collection.saved', { key }));
       setValues(blank());
       setPassword('');
     });
