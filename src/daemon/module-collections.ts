@@ -5,7 +5,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import { bcryptHash } from '../kit/bcrypt.ts';
 import type { CollectionSpec, ModuleManifest } from '../kit/manifest.ts';
 import type { CollectionItem } from '../kit/module-hooks.ts';
-import type { Language } from '../kit/module-translations.ts';
+import { fillPlaceholders, type Language } from '../kit/module-translations.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { fromCommandLine, schemaFieldErrors } from './config-validation.ts';
 import type { Db } from './database.ts';
@@ -27,8 +27,7 @@ const SENTENCES = {
   notSaved: { en: 'The item is not valid; nothing was saved.', ca: 'L’element no és vàlid; no s’ha desat res.', es: 'El elemento no es válido; no se ha guardado nada.' },
 } as const;
 
-const say = (key: keyof typeof SENTENCES, language: Language, params: Record<string, string | number> = {}): string =>
-  SENTENCES[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in params ? String(params[name]) : placeholder));
+const say = (key: keyof typeof SENTENCES, language: Language, params: Record<string, string | number> = {}): string => fillPlaceholders(SENTENCES[key][language], params);
 
 /** CLI and form text read as the item schema's types (`a, b,c` for a list), as config values are. */
 function fromText(schema: TObject, values: Record<string, unknown>): Record<string, unknown> {

@@ -2,9 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 
 import type { Language } from '../shared/api-contract.ts';
-import { LANGUAGES } from '../shared/http-names.ts';
-
-const isLanguage = (code: string): code is Language => (LANGUAGES as readonly string[]).includes(code);
+import { isLanguage } from '../shared/http-names.ts';
 
 /** The first of our languages in an Accept-Language header, by quality then order (RFC 9110 §12.5.4); else English. */
 export function acceptedLanguage(header: string | undefined): Language {

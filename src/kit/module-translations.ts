@@ -4,12 +4,11 @@
 // diagnostic checks): `manifestTexts` derives their keys. A translations file gives Catalan and Spanish for those
 // keys, plus, in all three languages, the words the module's code uses at run time (detail labels, progress).
 // module-translations.test.ts fails on a key missing, empty or extra in any language, and on placeholders that differ.
+import type { Language } from '../shared/api-contract.ts';
+import { LANGUAGES } from '../shared/http-names.ts';
 import type { LocalizedText, ModuleManifest } from './manifest.ts';
 
-export type { LocalizedText };
-export type Language = keyof LocalizedText;
-
-export const TRANSLATED_LANGUAGES: readonly Language[] = ['en', 'ca', 'es'];
+export type { Language, LocalizedText };
 
 export interface ModuleTranslations<Key extends string = string> {
   /** Every key in every language: the manifest's English plus the module's own catalogue. */
@@ -77,7 +76,7 @@ export function translationProblems(manifestId: string, translations: ModuleTran
   const { en } = translations.catalogue;
   const problems: string[] = [];
   const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort().join(',');
-  for (const language of TRANSLATED_LANGUAGES) {
+  for (const language of LANGUAGES) {
     const dictionary = translations.catalogue[language];
     for (const key of Object.keys(en)) {
       const text = dictionary[key];

@@ -2,6 +2,9 @@
 export const CSRF_HEADER = 'x-csrf-token';
 export const SESSION_COOKIE = 'cloudy_session';
 export const LANGUAGES = ['en', 'ca', 'es'] as const;
+
+/** One of the panel's languages (the panel, cloudyd and the CLI all ask the same question). */
+export const isLanguage = (code: string): code is (typeof LANGUAGES)[number] => (LANGUAGES as readonly string[]).includes(code);
 export const USERNAME_PATTERN = '^[a-z][a-z0-9_-]{1,31}$';
 export const HOSTNAME_PATTERN = '^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$';
 export const MODULE_ID_PATTERN = '^[a-z][a-z0-9-]{1,31}$';

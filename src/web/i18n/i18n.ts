@@ -1,6 +1,6 @@
 // Translation lookup: t(key, params) in the active language, plus the language remembered before login.
 import type { Language } from '../../shared/api-contract.ts';
-import { LANGUAGES } from '../../shared/http-names.ts';
+import { isLanguage } from '../../shared/http-names.ts';
 import { ca } from './ca.ts';
 import { en, type MessageKey } from './en.ts';
 import { es } from './es.ts';
@@ -16,9 +16,7 @@ const STORAGE_KEY = 'cloudy.language';
 
 let activeLanguage: Language = 'en';
 
-export function isLanguage(value: string): value is Language {
-  return (LANGUAGES as readonly string[]).includes(value);
-}
+export { isLanguage };
 
 export function activateLanguage(language: Language): void {
   activeLanguage = language;
