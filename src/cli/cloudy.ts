@@ -38,6 +38,7 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   vpn-server legacy NETWORK on|off                               2015 getinconf-client enrolment
   vpn join URL TOKEN                                             waits until the first peer answers
   vpn status
+  vpn logs                                                       tincd's recent lines
   vpn leave
   MODULE NOUN list|add|set|remove|passwd ...                     a module's lists, e.g. cloudy webdav share add photos
                                                                  (passwords from standard input or a prompt)`;

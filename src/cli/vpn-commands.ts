@@ -1,4 +1,5 @@
 // `cloudy vpn-server …` (run a network) and `cloudy vpn …` (be a member of one), over the node's API.
+import type { LogLine } from '../shared/api-contract.ts';
 import type { AuditEntry, MemberView, NetworkCreateRequest, NetworkView, TokenCreated, TokenCreateRequest, TokenView, VpnStatus } from '../shared/vpn-contract.ts';
 import { followOperation, type Print } from './operation-follow.ts';
 import type { PanelClient } from './panel-client.ts';
@@ -107,5 +108,9 @@ export async function vpnCommand(client: PanelClient, [verb, ...rest]: string[],
     await client.request('POST', '/api/vpn/leave');
     return options.print('left the network; its tinc files and key are gone', { left: true });
   }
-  throw new Error('usage: cloudy vpn join URL TOKEN | vpn status | vpn leave');
+  if (verb === 'logs') {
+    const lines = await client.request<LogLine[]>('GET', '/api/vpn/logs');
+    return options.print(lines.map((line) => `${line.time} ${line.source} ${line.text}`).join('\n') || 'no tincd log lines (not a member, or tincd has not written any)', lines);
+  }
+  throw new Error('usage: cloudy vpn join URL TOKEN | vpn status | vpn logs | vpn leave');
 }

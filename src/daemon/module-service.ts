@@ -26,6 +26,11 @@ export interface ModulePublishing {
   running: boolean;
   /** Why it is not running (not started, a daemon's state, a template it cannot fill). */
   reason: string;
+  /**
+   * The publisher checked that the daemon serves (tincd's state from its supervisor): discovery then does not
+   * connect to the port every 2 s, which a daemon like tincd logs as a failed peer each time.
+   */
+  servingChecked?: boolean;
 }
 
 export class ModuleService {

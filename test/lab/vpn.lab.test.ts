@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import type { LogLine } from '../../src/shared/api-contract.ts';
 import type { ServiceRecord } from '../../src/shared/discovery-contract.ts';
 import { type MemberView, TINC_RECORD_TYPE, type TokenCreated, VPN_SERVER_RECORD_TYPE, type VpnStatus } from '../../src/shared/vpn-contract.ts';
 import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode } from '../support/lab-node.ts';
@@ -24,6 +25,17 @@ require('node:https').request({ host, port, method: 'PUT', path: '/api/node/host
   response.on('end', () => process.exit(response.statusCode === 204 ? 0 : 1));
 }).end(body);`;
 
+/** The node's view of the network and tincd's own (SIGUSR2 dumps its nodes, edges and subnets into its log). */
+async function printOverlayState(node: LabNode): Promise<void> {
+  const status = await node.cli<VpnStatus>('vpn', 'status').catch((error: Error) => error.message);
+  if (typeof status !== 'string' && status.tincdPid) process.kill(status.tincdPid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const log = await node.cli<LogLine[]>('vpn', 'logs').catch(() => []);
+  console.log(`# ${node.host.name} status: ${JSON.stringify(status)}`);
+  for (const line of log.slice(-120)) console.log(`# ${node.host.name} tincd: ${line.time} ${line.text}`);
+  for (const line of node.process.output().split('\n').filter((text) => text.includes('vpn:')).slice(-30)) console.log(`# ${node.host.name} cloudyd: ${line}`);
+}
+
 describe('overlay network across five lab hosts', { timeout: 900_000, skip: process.getuid?.() !== 0 && 'needs root for network namespaces' }, () => {
   let lab: Lab;
   let server: LabNode;
@@ -32,6 +44,15 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
   let usedToken: TokenCreated;
 
   const pings = async (from: LabNode, to: string) => (await lab.run(from.host, ['ping', '-n', '-q', '-c', '1', '-W', '1', to], { timeoutMs: 5000 })).code === 0;
+  /** Waits until `from` pings `to` over the overlay; when it never does, prints what both tincd know before failing. */
+  const reaches = async (from: LabNode, to: LabNode, timeoutMs: number, what = `${from.host.name} → ${to.host.name} over the overlay`, intervalMs?: number) => {
+    try {
+      await eventually(what, timeoutMs, async () => ((await pings(from, addresses.get(to)!)) ? true : undefined), intervalMs);
+    } catch (error) {
+      for (const node of [from, to]) await printOverlayState(node);
+      throw error;
+    }
+  };
   const joinWith = async (node: LabNode, token: TokenCreated) => {
     const started = Date.now();
     const operation = await node.cli<{ state: string; error: string | null }>('vpn', 'join', token.url, token.token);
@@ -62,6 +83,11 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
     assert.equal(status.address, '10.99.0.1/24');
     assert.equal(status.interface, 'community');
     addresses.set(server, '10.99.0.1');
+    const log = await eventually('tincd to log that it is ready', 10_000, async () => {
+      const lines = await server.cli<LogLine[]>('vpn', 'logs');
+      return lines.some((line) => /Ready/.test(line.text)) ? lines : undefined;
+    });
+    assert.ok(log.some((line) => /tincd .* starting/.test(line.text)), JSON.stringify(log.slice(0, 5)));
   });
 
   test('three members join with one three-use token and every member pings every other over the overlay', async () => {
@@ -74,7 +100,7 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
       for (const to of [server, ...members.slice(0, 3)]) {
         if (from === to) continue;
         // Generous under load: member to member goes through the meta graph until tinc's UDP path is up.
-        await eventually(`${from.host.name} → ${to.host.name} over the overlay`, 30_000, async () => ((await pings(from, addresses.get(to)!)) ? true : undefined));
+        await reaches(from, to, 30_000);
       }
     }
     const status = await members[0]!.cli<VpnStatus>('vpn', 'status');
@@ -107,7 +133,7 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
     await joinWith(members[3]!, token);
     const started = Date.now();
     for (const from of members.slice(0, 3)) {
-      await eventually(`${from.host.name} → m4`, 10_000, async () => ((await pings(from, addresses.get(members[3]!)!)) ? true : undefined), 100);
+      await reaches(from, members[3]!, 10_000, `${from.host.name} → m4`, 100);
     }
     console.log(`# the first three reach the late member ${Date.now() - started} ms after its join returned`);
     assert.deepEqual(await tincdPids(), pidsBefore, 'the same tincd processes, reloaded with SIGHUP');
@@ -117,7 +143,7 @@ describe('overlay network across five lab hosts', { timeout: 900_000, skip: proc
     const [m1, m2, m3, m4] = members as [LabNode, LabNode, LabNode, LabNode];
     await m2.killAll();
     for (const [from, to] of [[m1, m3], [m3, m4], [m4, m1], [server, m3]] as const) {
-      await eventually(`${from.host.name} → ${to.host.name} with m2 dead`, 15_000, async () => ((await pings(from, addresses.get(to)!)) ? true : undefined));
+      await reaches(from, to, 15_000, `${from.host.name} → ${to.host.name} with m2 dead`);
     }
   });
 

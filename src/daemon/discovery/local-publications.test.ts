@@ -98,3 +98,25 @@ test('descriptions and TXT are cleaned; an empty description becomes the type', 
   const { published } = await evaluatePublications(sources([], manual), '127.0.0.1');
   assert.deepEqual(published, [{ type: 'webdav', protocol: 'tcp', port: 80, description: 'webdav', txt: { ok: 'a b' }, origin: 'manual' }]);
 });
+
+test('a record whose publisher checked its daemon is published without a connection to its port', async () => {
+  let connections = 0;
+  const counting = net.createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  counting.listen(0, '127.0.0.1');
+  await once(counting, 'listening');
+  const port = (counting.address() as net.AddressInfo).port;
+  const tinc: ModulePublishing = { ...running([{ type: '_tincvpn._tcp', port, description: 'tinc', txt: {} }], 'vpn-community'), servingChecked: true };
+  const probed = running([{ type: 'webdav', port, description: 'Files', txt: {} }], 'webdav');
+  const { publications } = await evaluatePublications(sources([tinc, probed]), '127.0.0.1');
+  // The server may take the probe's connection after the probe saw it open: wait for it, then close.
+  for (let waited = 0; connections === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => counting.close(resolve));
+  assert.deepEqual(publications.map((publication) => [publication.origin, publication.published, publication.reason]), [
+    ['vpn-community', true, 'running'],
+    ['webdav', true, 'running and accepting connections'],
+  ]);
+  assert.equal(connections, 1, 'only the record without servingChecked was probed');
+});

@@ -24,7 +24,8 @@ const PORT_PROBE_TIMEOUT_MS = 700;
 
 /**
  * A module's record is published while its daemons run and its port accepts a TCP connection on the
- * community address (what a peer would use), like the 2015 `check` that looked for a LISTEN socket.
+ * community address (what a peer would use), like the 2015 `check` that looked for a LISTEN socket, unless its
+ * publisher checked that itself (`servingChecked`).
  * Manual records (`cloudy publish`) are the owner's word and are always published.
  */
 export async function evaluatePublications(sources: PublicationSources, probeAddress: string): Promise<{ publications: Publication[]; published: OwnService[] }> {
@@ -38,8 +39,8 @@ export async function evaluatePublications(sources: PublicationSources, probeAdd
     for (const record of module.records) {
       const service = ownService(record, module.module);
       if (!service) continue;
-      const listening = service.protocol === 'udp' || (await acceptsConnections(probeAddress, service.port, PORT_PROBE_TIMEOUT_MS));
-      const reason = listening ? 'running and accepting connections' : `port ${service.port} does not accept connections on ${probeAddress}`;
+      const listening = service.protocol === 'udp' || module.servingChecked === true || (await acceptsConnections(probeAddress, service.port, PORT_PROBE_TIMEOUT_MS));
+      const reason = !listening ? `port ${service.port} does not accept connections on ${probeAddress}` : module.servingChecked ? 'running' : 'running and accepting connections';
       publications.push({ ...publicationOf(service), published: listening, reason });
       if (listening) published.push(service);
     }

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import { OperationAccepted, replies } from '../../shared/api-contract.ts';
+import { LogLine, OperationAccepted, replies } from '../../shared/api-contract.ts';
 import {
   AuditEntry,
   EnrolReply,
@@ -98,6 +98,8 @@ export function registerVpnRoutes(app: FastifyInstance, { server, member }: VpnR
 
   // ---- this node as a member ----
   app.get('/api/vpn', { schema: { response: replies(VpnStatus) } }, () => member.status());
+
+  app.get('/api/vpn/logs', { schema: { response: replies(Type.Array(LogLine)) } }, () => member.logs());
 
   app.post<{ Body: JoinRequest }>('/api/vpn/join', { config: admin, schema: { body: JoinRequest, response: replies(OperationAccepted, 202) } }, (request, reply) =>
     reply.code(202).send({ operationId: member.join(request.body.url, request.body.token).id }),

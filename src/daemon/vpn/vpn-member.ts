@@ -2,7 +2,7 @@
 // long-poll and apply it with SIGHUP, report status with reachability, leave.
 import { Value } from '@sinclair/typebox/value';
 
-import type { Operation } from '../../shared/api-contract.ts';
+import type { LogLine, Operation } from '../../shared/api-contract.ts';
 import { EnrolReply, JOIN_STEP_PERCENT, NETWORK_NAME_PATTERN, type JoinStep, NetworkState, type VpnPeerView, type VpnStatus } from '../../shared/vpn-contract.ts';
 import { ApiError, conflict } from '../api-error.ts';
 import type { EventBus } from '../event-bus.ts';
@@ -151,6 +151,13 @@ export class VpnMember {
       lastUpdate: membership.updatedAt,
       peers: state && tincd.state === 'running' ? await this.peerReachability(membership.network, state) : (state?.peers ?? []).map((peer) => ({ name: peer.name, address: peer.address, reachable: false })),
     };
+  }
+
+  /** tincd's recent lines for this node's network (none when it is not a member). */
+  async logs(limit = 200): Promise<LogLine[]> {
+    const membership = this.deps.store.all()[0];
+    if (!membership) return [];
+    return this.deps.helper.call<LogLine[]>('vpn.logs', { network: membership.network, limit });
   }
 
   async leave(network?: string): Promise<void> {

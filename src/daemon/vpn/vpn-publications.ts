@@ -28,6 +28,8 @@ export async function vpnPublishing(deps: { server: VpnServer; memberships: Memb
       title: `VPN ${membership.network}`,
       running,
       reason: running ? 'running' : `tincd is ${tincd.state}`,
+      // tincd would log every probe connection as an unknown peer; its supervisor's state says enough.
+      servingChecked: true,
       records: running
         ? [{ type: `_${TINC_RECORD_TYPE}._tcp`, port: membership.port, description: `tinc VPN ${membership.network}`, txt: { network: membership.network, address: membership.state.self.address } }]
         : [],

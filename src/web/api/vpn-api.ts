@@ -1,5 +1,5 @@
 // One typed function per overlay-network endpoint the panel uses: the server's networks, tokens, members and audit log, and this node's membership.
-import type { OperationAccepted } from '../../shared/api-contract.ts';
+import type { LogLine, OperationAccepted } from '../../shared/api-contract.ts';
 import type { SearchResult } from '../../shared/discovery-contract.ts';
 import type { AuditEntry, JoinRequest, MemberView, NetworkCreateRequest, NetworkView, TokenCreated, TokenCreateRequest, VpnStatus } from '../../shared/vpn-contract.ts';
 import { VPN_SERVER_RECORD_TYPE } from '../../shared/vpn-names.ts';
@@ -18,6 +18,8 @@ export const vpnApi = {
   status: () => request<VpnStatus>('GET', '/api/vpn'),
   join: (body: JoinRequest) => request<OperationAccepted>('POST', '/api/vpn/join', { body }),
   leave: () => request<void>('POST', '/api/vpn/leave'),
+  /** tincd's recent lines for this node's network. */
+  logs: () => request<LogLine[]>('GET', '/api/vpn/logs'),
   /** VPN servers the community announces (discovery records of type vpn-server). */
   servers: () => request<SearchResult>('GET', `/api/discovery/services?${new URLSearchParams({ type: VPN_SERVER_RECORD_TYPE, limit: '100' }).toString()}`),
 };

@@ -15,7 +15,7 @@ import { t } from '../i18n/i18n.ts';
 import { CollectionSection } from './collection-section.tsx';
 import { ConfigForm } from './config-form.tsx';
 import { DiagnosticsTable } from './diagnostics-table.tsx';
-import { LogsView } from './logs-view.tsx';
+import { LogsView } from '../components/logs-view.tsx';
 import { ModuleActions } from './module-actions.tsx';
 import { ModuleDetails } from './module-details.tsx';
 import { OperationProgress } from './operation-progress.tsx';
@@ -87,7 +87,7 @@ export function ModulePage({ moduleId }: { moduleId: string }) {
           </section>
           <section>
             <h2>{t('logs.title')}</h2>
-            <LogsView key={String(running)} moduleId={module.id} />
+            <LogsView key={String(running)} source={module.id} load={() => api.logs(module.id)} />
           </section>
         </>
       ) : null}

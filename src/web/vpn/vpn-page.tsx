@@ -5,6 +5,7 @@ import { api } from '../api/cloudy-api.ts';
 import { isOperationFinished } from '../api/operation-watcher.ts';
 import { vpnApi } from '../api/vpn-api.ts';
 import { LoadStatus } from '../components/load-status.tsx';
+import { LogsView } from '../components/logs-view.tsx';
 import { routeHref } from '../hash-router.ts';
 import { useApiData } from '../hooks/use-api-data.ts';
 import { t } from '../i18n/i18n.ts';
@@ -90,6 +91,12 @@ export function VpnPage({ joinUrl }: { joinUrl?: string }) {
         <>
           <JoinForm prefill={prefill} onJoining={follow} />
           <DiscoveredServers onChoose={(url) => setPrefill((current) => ({ url, serial: (current?.serial ?? 0) + 1 }))} />
+        </>
+      ) : null}
+      {network !== null && status?.state !== 'revoked' ? (
+        <>
+          <h2>{t('logs.title')}</h2>
+          <LogsView key={network} source={network} load={vpnApi.logs} />
         </>
       ) : null}
       {!admin ? (

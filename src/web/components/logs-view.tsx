@@ -1,13 +1,14 @@
-// The module's recent log lines, newest at the bottom, refreshed on request.
+// Recent log lines (a module's daemons, the VPN's tincd), newest at the bottom, refreshed on request.
 import { useEffect, useRef } from 'preact/hooks';
 
-import { api } from '../api/cloudy-api.ts';
+import type { LogLine } from '../../shared/api-contract.ts';
 import { formatTime } from '../format.ts';
 import { useApiData } from '../hooks/use-api-data.ts';
 import { t } from '../i18n/i18n.ts';
 
-export function LogsView({ moduleId }: { moduleId: string }) {
-  const { data: lines, error, loading, reload } = useApiData(() => api.logs(moduleId), [moduleId]);
+/** `source` names what is shown; a new source loads anew. */
+export function LogsView({ source, load }: { source: string; load: () => Promise<LogLine[]> }) {
+  const { data: lines, error, loading, reload } = useApiData(load, [source]);
   const logElement = useRef<HTMLPreElement>(null);
   useEffect(() => {
     const element = logElement.current;
