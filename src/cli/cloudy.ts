@@ -8,6 +8,7 @@ import { collectionCommand } from './collection-commands.ts';
 import { readPassword } from './password-input.ts';
 import { discoveryCommand, publishCommand, searchCommand, unpublishCommand } from './discovery-commands.ts';
 import { followOperation } from './operation-follow.ts';
+import { metricsCommand } from './metrics-commands.ts';
 import { vpnCommand, vpnServerCommand } from './vpn-commands.ts';
 import { PanelClient, PanelRequestError } from './panel-client.ts';
 import { mapStackTracesLazily } from '../shared/lazy-source-maps.ts';
@@ -28,6 +29,8 @@ const USAGE = `usage: cloudy [--root DIR] [--json] COMMAND
   search [TYPE] [--all] [--limit N]                              services of the whole community
   discovery status|settings                                      members, backends, agent state
   discovery configure KEY=VALUE...                               e.g. joinAddresses=10.1.2.3,10.1.2.4
+  metrics history [SERIES...] [--range 1h|6h|24h|7d|30d|365d]    cpu, load1, memory, disk, net:DEV:rx|tx
+  metrics token create NAME | token list | token revoke ID      tokens Prometheus scrapes /metrics with
   vpn-server network create NAME --subnet CIDR [--mode router|switch]
   vpn-server network list
   vpn-server token create NETWORK [--uses N] [--expires 1h]      prints the token and the URL members join with
@@ -54,6 +57,7 @@ const { values: flags, positionals } = parseArgs({
     mode: { type: 'string' },
     uses: { type: 'string' },
     expires: { type: 'string' },
+    range: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
   if (command === 'discovery') return discoveryCommand(client, rest, print);
   if (command === 'vpn-server') return vpnServerCommand(client, rest, { subnet: flags.subnet, mode: flags.mode, uses: flags.uses, expires: flags.expires }, print);
   if (command === 'vpn') return vpnCommand(client, rest, { json: flags.json!, print });
+  if (command === 'metrics') return metricsCommand(client, rest, { range: flags.range }, print);
   if (/^[a-z][a-z0-9-]{1,31}$/.test(command) && (await collectionCommand(client, command, rest, print))) return;
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }

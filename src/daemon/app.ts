@@ -14,6 +14,7 @@ import { recordRoutesForOpenApi } from './openapi-document.ts';
 import type { ModuleService } from './module-service.ts';
 import type { OperationStore } from './operations.ts';
 import { type DiscoveryRouteDeps, registerDiscoveryRoutes } from './routes/discovery-routes.ts';
+import { type MetricsRouteDeps, registerMetricsRoutes } from './routes/metrics-routes.ts';
 import { registerModuleRoutes } from './routes/module-routes.ts';
 import { registerPublicFileRoutes } from './public-files.ts';
 import { registerNodeRoutes } from './routes/node-routes.ts';
@@ -39,6 +40,7 @@ export interface AppDeps {
   modules: ModuleService;
   discovery: DiscoveryRouteDeps;
   vpn: VpnRouteDeps;
+  metrics: MetricsRouteDeps;
   operations: OperationStore;
   events: EventBus;
   setupCode: SessionRouteDeps['setupCode'];
@@ -107,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPublicFileRoutes(app, deps.modules);
   registerDiscoveryRoutes(app, deps.discovery);
   registerVpnRoutes(app, deps.vpn);
+  registerMetricsRoutes(app, deps.metrics);
   registerLegacyVpnRoutes(app, deps.vpn.server);
   registerOperationRoutes(app, deps);
   registerWebUiProxy(app, deps.modules);

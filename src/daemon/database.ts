@@ -136,6 +136,15 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      UNIQUE (module, collection, key)
    );`,
+  // Tokens a Prometheus server scrapes /metrics with; only their SHA-256 is kept.
+  `CREATE TABLE metrics_tokens (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     last_used_at TEXT
+   );`,
 ];
 
 export function openDatabase(file: string): Db {

@@ -17,6 +17,10 @@ import { ReachabilityProbe } from './discovery/reachability-probe.ts';
 import { AccountStore } from './auth/account-store.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { openDatabase } from './database.ts';
+import { MetricStore } from './metrics/metric-store.ts';
+import { MetricsTokens } from './metrics/metrics-tokens.ts';
+import { NodeSampler } from './metrics/node-sampler.ts';
+import { readNodeFigures } from './metrics/proc-readings.ts';
 import { EventBus } from './event-bus.ts';
 import { HelperClient } from './helper-client.ts';
 import { ModuleCollections } from './module-collections.ts';
@@ -123,6 +127,13 @@ async function main(): Promise<void> {
     nodePorts: { http: httpPort, https: httpsPort },
   });
 
+  // The time series live in their own file: a week of minute points per series is most of cloudyd's writes.
+  const metricsFile = path.join(layout.dataDir, 'metrics.sqlite');
+  const metricStore = new MetricStore(metricsFile);
+  if (account) handOver(account, [metricsFile, `${metricsFile}-wal`, `${metricsFile}-shm`]);
+  const readFigures = () => readNodeFigures(layout.dataDir);
+  const sampler = new NodeSampler(metricStore, readFigures, (line) => console.log(`cloudyd: ${line}`));
+
   const memberships = new MembershipStore(db);
   // Built before discovery (which publishes its records), given discovery's community address once it exists.
   let communityAddress = (): string | null => null;
@@ -197,6 +208,7 @@ async function main(): Promise<void> {
     modules,
     discovery: { discovery, probe: new ReachabilityProbe(discovery.cache), consume: new ConsumeActions(modules, discovery.cache) },
     vpn: { server: vpnServer, member: vpnMember },
+    metrics: { store: metricStore, tokens: new MetricsTokens(db), read: readFigures, nodeName: async () => hostLabel(await nodeHostname(layout.root)), version },
     operations,
     events,
     certificate,
@@ -225,6 +237,7 @@ async function main(): Promise<void> {
   if (setupCode) {
     console.log(`cloudyd: first visit: enter the setup code ${setupCode} to create the administrator (also in ${layout.setupCodeFile})`);
   }
+  sampler.start();
   await modules.restoreEnabled();
   await discovery.start();
   // Route schemas compile on first use (a faster start); the rest compile once the node is up, so a schema that does
@@ -248,10 +261,12 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     redirect.close();
     vpnMember.close();
+    sampler.stop();
     await discovery.close();
     await app.close();
     helper.close();
     db.close();
+    metricStore.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown());

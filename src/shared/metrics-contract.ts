@@ -1,0 +1,51 @@
+// The node's monitoring: history of its figures for the panel's graphs, and the tokens a Prometheus server scrapes
+// /metrics with. cloudyd, the panel and the CLI share these shapes.
+import { Type, type Static } from '@sinclair/typebox';
+
+/** [Unix seconds, value] */
+export type MetricPoint = [number, number];
+
+export const HISTORY_RANGES = { '1h': 3600, '6h': 6 * 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '365d': 365 * 86_400 } as const;
+export type HistoryRange = keyof typeof HISTORY_RANGES;
+
+/** Series names: `cpu`, `load1`, `memory`, `disk`, `net:<device>:rx|tx`. */
+export const SERIES_NAME_PATTERN = '^[a-z0-9]+(:[A-Za-z0-9_.@-]{1,15}:(rx|tx))?$';
+
+export const HistoryQuery = Type.Object(
+  {
+    range: Type.Union(Object.keys(HISTORY_RANGES).map((range) => Type.Literal(range)), { default: '1h' }),
+    series: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@:,-]{1,2000}$', description: 'Comma-separated series names; all when absent' })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
+export const MetricsHistory = Type.Object({
+  /** Seconds between points: 60 up to 8 days back, 3600 (hourly averages) beyond. */
+  step: Type.Integer(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  series: Type.Record(Type.String(), Type.Array(Type.Tuple([Type.Number(), Type.Number()]))),
+});
+export type MetricsHistory = Static<typeof MetricsHistory>;
+
+export const METRICS_TOKEN_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$';
+
+export const MetricsTokenCreateRequest = Type.Object(
+  { name: Type.String({ pattern: METRICS_TOKEN_NAME_PATTERN, description: 'Who scrapes with it, e.g. "community prometheus"' }) },
+  { additionalProperties: false },
+);
+export type MetricsTokenCreateRequest = Static<typeof MetricsTokenCreateRequest>;
+
+export const MetricsTokenView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type MetricsTokenView = Static<typeof MetricsTokenView>;
+
+/** The token itself is shown once, here; cloudyd keeps only its SHA-256. */
+export const MetricsTokenCreated = Type.Intersect([MetricsTokenView, Type.Object({ token: Type.String() })]);
+export type MetricsTokenCreated = Static<typeof MetricsTokenCreated>;
