@@ -83,6 +83,14 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     assert.match((await byTestId(page, 'node-disk').textContent()) ?? '', /used of/);
     assert.match((await byTestId(page, 'node-uptime').textContent()) ?? '', /\d/);
     assert.ok((await byTestId(page, 'node-addresses').locator('li').count()) > 0, 'at least one address');
+    // The activity graphs: uPlot loads on demand and draws the first minute's figures (cloudyd samples at start).
+    const chart = await visible(page, 'chart-cpu-memory', 15_000);
+    await chart.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await byTestId(page, 'chart-cpu-memory-latest-1').textContent()) ?? '', /^\d+ %$/, 'memory in use, in %');
+    assert.match((await chart.getAttribute('aria-label')) ?? '', /Memory: \d+ %/, 'the figure names its latest values for screen readers');
+    await visible(page, 'chart-load');
+    await byTestId(page, 'history-range-24h').check();
+    await chart.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
     await shots.take(page, 'dashboard');
   });
 

@@ -16,6 +16,7 @@ import type {
   SetupRequest,
   UserSummary,
 } from '../../shared/api-contract.ts';
+import type { HistoryRange, MetricsHistory } from '../../shared/metrics-contract.ts';
 import { request } from './http-client.ts';
 
 export type ModuleAction = 'install' | 'start' | 'stop' | 'uninstall';
@@ -34,6 +35,8 @@ export const api = {
     request<void>('PUT', '/api/account/password', { body: { currentPassword, newPassword }, handlesUnauthorized: true }),
   changeLanguage: (language: Language) => request<void>('PUT', '/api/account/language', { body: { language } }),
   node: () => request<NodeInfo>('GET', '/api/node'),
+  /** The node's figures over a range (minute points up to 8 days, hourly beyond). */
+  metricsHistory: (range: HistoryRange) => request<MetricsHistory>('GET', `/api/metrics/history?range=${range}`),
   changeHostname: (hostname: string) => request<void>('PUT', '/api/node/hostname', { body: { hostname } }),
   modules: () => request<ModuleSummary[]>('GET', '/api/modules'),
   module: (id: string) => request<ModuleDetail>('GET', modulePath(id)),

@@ -1,4 +1,5 @@
-// The node at a glance: name, community services, addresses, CPU, memory, disk and uptime, refreshed every few seconds.
+// The node at a glance: name, community services, addresses, CPU, memory, disk and uptime, refreshed every few seconds,
+// and the same figures over the last hour, day or week.
 import { useEffect } from 'preact/hooks';
 
 import { api } from '../api/cloudy-api.ts';
@@ -8,6 +9,7 @@ import { CommunityLine } from '../discovery/community-line.tsx';
 import { formatNumber, formatUptime } from '../format.ts';
 import { useApiData } from '../hooks/use-api-data.ts';
 import { t } from '../i18n/i18n.ts';
+import { HistoryCharts } from '../monitoring/history-charts.tsx';
 
 const REFRESH_INTERVAL_MS = 10_000;
 
@@ -59,6 +61,7 @@ export function DashboardPage() {
           {error.message}
         </p>
       )}
+      <HistoryCharts />
     </section>
   );
 }

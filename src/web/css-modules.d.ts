@@ -1,0 +1,2 @@
+// Stylesheets a component imports (vite bundles them): no exports to type.
+declare module '*.css';
