@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const metricsFile = path.join(layout.dataDir, 'metrics.sqlite');
   const metricStore = new MetricStore(metricsFile);
   if (account) handOver(account, [metricsFile, `${metricsFile}-wal`, `${metricsFile}-shm`]);
-  const readFigures = () => readNodeFigures(layout.dataDir);
+  const readFigures = () => readNodeFigures(layout.dataDir, () => modules.runningDaemons());
   const sampler = new NodeSampler(metricStore, readFigures, (line) => console.log(`cloudyd: ${line}`));
 
   const memberships = new MembershipStore(db);
@@ -238,6 +238,9 @@ async function main(): Promise<void> {
     console.log(`cloudyd: first visit: enter the setup code ${setupCode} to create the administrator (also in ${layout.setupCodeFile})`);
   }
   sampler.start();
+  events.subscribe((event) => {
+    if (event.type === 'module') sampler.soon();
+  });
   await modules.restoreEnabled();
   await discovery.start();
   // Route schemas compile on first use (a faster start); the rest compile once the node is up, so a schema that does

@@ -99,6 +99,13 @@ export class ModuleService {
     };
   }
 
+  /** The main PIDs of the enabled modules' running daemons, for the monitoring sampler. */
+  async runningDaemons(): Promise<Array<{ module: string; pid: number }>> {
+    const enabled = [...this.modules.keys()].filter((id) => this.deps.store.get(id).enabled);
+    const statuses = await Promise.all(enabled.map(async (id) => ({ id, daemons: await this.daemonStatuses(id).catch(() => []) })));
+    return statuses.flatMap(({ id, daemons }) => daemons.flatMap((daemon) => (daemon.state === 'running' && daemon.pid ? [{ module: id, pid: daemon.pid }] : [])));
+  }
+
   private daemonStatuses(id: string): Promise<DaemonStatusReply[]> {
     return this.deps.helper.call<DaemonStatusReply[]>('daemons.status', { module: id });
   }

@@ -8,9 +8,7 @@ export type MetricPoint = [number, number];
 export const HISTORY_RANGES = { '1h': 3600, '6h': 6 * 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '365d': 365 * 86_400 } as const;
 export type HistoryRange = keyof typeof HISTORY_RANGES;
 
-/** Series names: `cpu`, `load1`, `memory`, `disk`, `net:<device>:rx|tx`. */
-export const SERIES_NAME_PATTERN = '^[a-z0-9]+(:[A-Za-z0-9_.@-]{1,15}:(rx|tx))?$';
-
+/** Series: `cpu`, `load1`, `memory`, `disk` (the node), `net:<device>:rx|tx`, `module:<id>:cpu|memory`. */
 export const HistoryQuery = Type.Object(
   {
     range: Type.Union(Object.keys(HISTORY_RANGES).map((range) => Type.Literal(range)), { default: '1h' }),

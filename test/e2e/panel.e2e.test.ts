@@ -91,6 +91,7 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     await visible(page, 'chart-load');
     await byTestId(page, 'history-range-24h').check();
     await chart.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.deepEqual(await axeViolations(page), [], 'the dashboard with its graphs has no accessibility violations');
     await shots.take(page, 'dashboard');
   });
 
@@ -197,6 +198,10 @@ describe('panel end to end', { timeout: 600_000 }, () => {
     saveArtifact('syncthing-logs.txt', logText);
     const lines = logText.split('\n').filter(Boolean);
     assert.ok(lines.length > 0, 'log lines shown');
+    // Syncthing's own graphs: cloudyd samples a module's daemons within seconds of its start.
+    await page.reload();
+    await page.waitForFunction(() => /\d (KiB|MiB|GiB)$/.test(document.querySelector('[data-testid="chart-module-memory-latest-0"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await byTestId(page, 'chart-module-memory').locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
     await byTestId(page, 'diagnostics').scrollIntoViewIfNeeded();
     await shots.take(page, 'diagnostics-and-logs');
     // The running page is the widest one (device ID, paths, log lines): it must fit a phone too.

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 
 import { HOUR, MetricStore, MINUTE, MINUTE_POINTS_KEPT_S } from './metric-store.ts';
 import { seriesValues } from './node-sampler.ts';
-import { type NodeReading, parseCpuSeconds, parseLoad, parseMemory, parseNetworkCounters } from './proc-readings.ts';
+import { type NodeReading, parseCpuSeconds, parseLoad, parseMemory, parseNetworkCounters, parseProcessStat, readProcessTreeUsage } from './proc-readings.ts';
 import { renderPrometheus } from './prometheus-text.ts';
 
 const PROC_STAT = `cpu  4705 356 584 3699 23 23 0 0 0 0
@@ -40,6 +40,7 @@ function reading(at: number, overrides: Partial<NodeReading> = {}): NodeReading 
     disk: { path: '/var/lib/cloudy', sizeBytes: 2000, availableBytes: 1500 },
     network: [{ device: 'eth0', receiveBytes: 1000, transmitBytes: 500 }],
     bootTime: 1,
+    modules: [],
     ...overrides,
   };
 }
@@ -74,6 +75,26 @@ test('counters that went backwards (a reboot, a recreated interface) give no rat
   const values = seriesValues(reading(0), reading(60_000, { network: [{ device: 'eth0', receiveBytes: 10, transmitBytes: 600 }] }));
   assert.equal('net:eth0:rx' in values, false);
   assert.equal(values['net:eth0:tx'], 100 / 60);
+});
+
+test('a module’s daemons: CPU as a share of one core between readings, memory as resident bytes', () => {
+  const before = reading(0, { modules: [{ module: 'webdav', cpuSeconds: 10, residentBytes: 5e6 }] });
+  const after = reading(60_000, { modules: [{ module: 'webdav', cpuSeconds: 13, residentBytes: 6e6 }, { module: 'proxy3', cpuSeconds: 1, residentBytes: 9e6 }] });
+  const values = seriesValues(before, after);
+  assert.equal(values['module:webdav:cpu'], 5);
+  assert.equal(values['module:webdav:memory'], 6e6);
+  assert.equal(values['module:proxy3:memory'], 9e6);
+  assert.equal('module:proxy3:cpu' in values, false, 'no rate without a previous reading of that module');
+  const restarted = seriesValues(after, reading(120_000, { modules: [{ module: 'webdav', cpuSeconds: 0.5, residentBytes: 4e6 }] }));
+  assert.equal('module:webdav:cpu' in restarted, false, 'a restarted daemon gives no negative rate');
+});
+
+test('a process’s usage comes from /proc/PID/stat, its children included; a gone process reads as null', async () => {
+  const stat = '4242 (squid (worker) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 1000 100000000 2560 18446744073709551615';
+  assert.deepEqual(parseProcessStat(stat), { cpuSeconds: 3, residentPages: 2560 });
+  const own = await readProcessTreeUsage(process.pid);
+  assert.ok(own && own.residentBytes > 0.5 * process.memoryUsage().rss, JSON.stringify(own));
+  assert.equal(await readProcessTreeUsage(2 ** 22 + 1), null);
 });
 
 test('the store keeps minute points, averages whole hours and answers a range with the right resolution', () => {

@@ -23,6 +23,18 @@ export interface NodeReading {
   disk: { path: string; sizeBytes: number; availableBytes: number };
   network: InterfaceCounters[];
   bootTime: number;
+  /** Each running module's daemons together, with their children. */
+  modules: ModuleUsage[];
+}
+
+export interface ModuleUsage extends ProcessUsage {
+  module: string;
+}
+
+/** A running module daemon's main PID. */
+export interface DaemonProcess {
+  module: string;
+  pid: number;
 }
 
 export function parseCpuSeconds(procStat: string): Record<CpuMode, number> {
@@ -64,13 +76,14 @@ export function parseNetworkCounters(procNetDev: string): InterfaceCounters[] {
   return counters;
 }
 
-export async function readNodeFigures(dataDir: string, now = Date.now()): Promise<NodeReading> {
-  const [stat, loadavg, meminfo, netDev, disk] = await Promise.all([
+export async function readNodeFigures(dataDir: string, daemons: () => Promise<DaemonProcess[]> = async () => [], now = Date.now()): Promise<NodeReading> {
+  const [stat, loadavg, meminfo, netDev, disk, modules] = await Promise.all([
     readFile('/proc/stat', 'utf8'),
     readFile('/proc/loadavg', 'utf8'),
     readFile('/proc/meminfo', 'utf8'),
     readFile('/proc/net/dev', 'utf8'),
     statfs(dataDir),
+    daemons().then(readModuleUsage),
   ]);
   return {
     at: now,
@@ -80,5 +93,62 @@ export async function readNodeFigures(dataDir: string, now = Date.now()): Promis
     disk: { path: dataDir, sizeBytes: disk.blocks * disk.bsize, availableBytes: disk.bavail * disk.bsize },
     network: parseNetworkCounters(netDev),
     bootTime: parseBootTime(stat),
+    modules,
   };
+}
+
+async function readModuleUsage(daemons: DaemonProcess[]): Promise<ModuleUsage[]> {
+  const byModule = new Map<string, ModuleUsage>();
+  for (const daemon of daemons) {
+    const usage = await readProcessTreeUsage(daemon.pid);
+    if (!usage) continue;
+    const total = byModule.get(daemon.module) ?? { module: daemon.module, cpuSeconds: 0, residentBytes: 0 };
+    total.cpuSeconds += usage.cpuSeconds;
+    total.residentBytes += usage.residentBytes;
+    byModule.set(daemon.module, total);
+  }
+  return [...byModule.values()];
+}
+
+/** Clock ticks of CPU (user + system) and resident bytes of a process and all its descendants. */
+export interface ProcessUsage {
+  cpuSeconds: number;
+  residentBytes: number;
+}
+
+/** The fields after the command name of /proc/PID/stat (the name is in parentheses and may hold spaces). */
+export function parseProcessStat(stat: string): { cpuSeconds: number; residentPages: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 (utime) and 15 (stime), 24 (rss) of proc(5); counted from field 3 here.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const rss = Number(fields[21]);
+  if (![utime, stime, rss].every(Number.isFinite)) throw new Error('not a /proc/PID/stat line');
+  return { cpuSeconds: (utime + stime) / USER_HZ, residentPages: rss };
+}
+
+const PAGE_BYTES = 4096;
+
+/** A daemon's usage with its children (Apache's and squid's workers); null when it is gone. */
+export async function readProcessTreeUsage(pid: number): Promise<ProcessUsage | null> {
+  const seen = new Set<number>();
+  const pending = [pid];
+  let cpuSeconds = 0;
+  let residentBytes = 0;
+  while (pending.length > 0 && seen.size < 512) {
+    const current = pending.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    const stat = await readFile(`/proc/${current}/stat`, 'utf8').catch(() => null);
+    if (stat === null) {
+      if (current === pid) return null;
+      continue;
+    }
+    const usage = parseProcessStat(stat);
+    cpuSeconds += usage.cpuSeconds;
+    residentBytes += usage.residentPages * PAGE_BYTES;
+    const children = await readFile(`/proc/${current}/task/${current}/children`, 'utf8').catch(() => '');
+    for (const child of children.trim().split(/\s+/).filter(Boolean)) pending.push(Number(child));
+  }
+  return { cpuSeconds, residentBytes };
 }

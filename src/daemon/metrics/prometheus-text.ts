@@ -44,5 +44,7 @@ export function renderPrometheus(reading: NodeReading, info: { version: string; 
   out.metric('cloudy_node_filesystem_avail_bytes', 'gauge', 'Space on it available to users.', [[{ mountpoint: reading.disk.path }, reading.disk.availableBytes]]);
   out.metric('cloudy_node_network_receive_bytes_total', 'counter', 'Bytes received per interface.', reading.network.map((device) => [{ device: device.device }, device.receiveBytes]));
   out.metric('cloudy_node_network_transmit_bytes_total', 'counter', 'Bytes sent per interface.', reading.network.map((device) => [{ device: device.device }, device.transmitBytes]));
+  out.metric('cloudy_module_cpu_seconds_total', 'counter', 'CPU seconds used by a running module\'s daemons and their children.', reading.modules.map((module) => [{ module: module.module }, module.cpuSeconds]));
+  out.metric('cloudy_module_resident_memory_bytes', 'gauge', 'Resident memory of a running module\'s daemons and their children.', reading.modules.map((module) => [{ module: module.module }, module.residentBytes]));
   return out.text();
 }

@@ -36,7 +36,8 @@ export const api = {
   changeLanguage: (language: Language) => request<void>('PUT', '/api/account/language', { body: { language } }),
   node: () => request<NodeInfo>('GET', '/api/node'),
   /** The node's figures over a range (minute points up to 8 days, hourly beyond). */
-  metricsHistory: (range: HistoryRange) => request<MetricsHistory>('GET', `/api/metrics/history?range=${range}`),
+  metricsHistory: (range: HistoryRange, series?: string[]) =>
+    request<MetricsHistory>('GET', `/api/metrics/history?${new URLSearchParams({ range, ...(series ? { series: series.join(',') } : {}) }).toString()}`),
   changeHostname: (hostname: string) => request<void>('PUT', '/api/node/hostname', { body: { hostname } }),
   modules: () => request<ModuleSummary[]>('GET', '/api/modules'),
   module: (id: string) => request<ModuleDetail>('GET', modulePath(id)),

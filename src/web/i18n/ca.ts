@@ -60,6 +60,8 @@ export const ca: Record<MessageKey, string> = {
   'monitoring.network': 'Trànsit de xarxa',
   'monitoring.received': '{device} rebut',
   'monitoring.sent': '{device} enviat',
+  'monitoring.moduleCpu': 'Processador que fan servir els seus programes (% d’un nucli)',
+  'monitoring.moduleMemory': 'Memòria que fan servir els seus programes',
   'services.title': 'Serveis',
   'services.empty': 'Aquest node encara no ofereix cap servei.',
   'services.category': 'Categoria: {category}',

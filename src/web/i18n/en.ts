@@ -58,6 +58,8 @@ export const en = {
   'monitoring.network': 'Network traffic',
   'monitoring.received': '{device} received',
   'monitoring.sent': '{device} sent',
+  'monitoring.moduleCpu': 'Processor used by its programs (% of one core)',
+  'monitoring.moduleMemory': 'Memory used by its programs',
   'services.title': 'Services',
   'services.empty': 'This node offers no services yet.',
   'services.category': 'Category: {category}',

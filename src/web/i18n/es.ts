@@ -60,6 +60,8 @@ export const es: Record<MessageKey, string> = {
   'monitoring.network': 'Tráfico de red',
   'monitoring.received': '{device} recibido',
   'monitoring.sent': '{device} enviado',
+  'monitoring.moduleCpu': 'Procesador que usan sus programas (% de un núcleo)',
+  'monitoring.moduleMemory': 'Memoria que usan sus programas',
   'services.title': 'Servicios',
   'services.empty': 'Este nodo todavía no ofrece ningún servicio.',
   'services.category': 'Categoría: {category}',

@@ -16,6 +16,7 @@ import { CollectionSection } from './collection-section.tsx';
 import { ConfigForm } from './config-form.tsx';
 import { DiagnosticsTable } from './diagnostics-table.tsx';
 import { LogsView } from '../components/logs-view.tsx';
+import { HistoryCharts } from '../monitoring/history-charts.tsx';
 import { ModuleActions } from './module-actions.tsx';
 import { ModuleDetails } from './module-details.tsx';
 import { OperationProgress } from './operation-progress.tsx';
@@ -89,6 +90,7 @@ export function ModulePage({ moduleId }: { moduleId: string }) {
             <h2>{t('logs.title')}</h2>
             <LogsView key={String(running)} source={module.id} load={() => api.logs(module.id)} />
           </section>
+          <HistoryCharts moduleId={module.id} />
         </>
       ) : null}
     </section>

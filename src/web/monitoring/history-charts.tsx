@@ -55,6 +55,15 @@ function alignedData(lines: Line[]): uPlot.AlignedData {
   return [times, ...columns];
 }
 
+/** A module's daemons (with their children): CPU as a share of one core, and resident memory. */
+function moduleChartSpecs(moduleId: string, history: MetricsHistory): ChartSpec[] {
+  const period = { from: history.from, to: history.to };
+  return [
+    { id: 'module-cpu', title: t('monitoring.moduleCpu'), lines: [{ label: t('monitoring.cpu'), points: history.series[`module:${moduleId}:cpu`] ?? [] }], format: (value) => `${formatNumber(value, 1)} %`, ...period },
+    { id: 'module-memory', title: t('monitoring.moduleMemory'), lines: [{ label: t('monitoring.memory'), points: history.series[`module:${moduleId}:memory`] ?? [] }], format: formatBytes, ...period },
+  ];
+}
+
 function chartSpecs(history: MetricsHistory): ChartSpec[] {
   const series = history.series;
   const percent = (value: number) => `${formatNumber(value, 0)} %`;
@@ -120,7 +129,7 @@ function Chart({ spec }: { spec: ChartSpec }) {
   // A canvas says nothing to a screen reader: the figure's name carries the latest values.
   const summary = latest.map((line) => `${line.label}: ${line.value === undefined ? '–' : spec.format(line.value)}`).join(', ');
   return (
-    <figure class="chart" data-testid={`chart-${spec.id}`} role="group" aria-label={`${spec.title}. ${summary}`}>
+    <figure class="chart" data-testid={`chart-${spec.id}`} aria-label={`${spec.title}. ${summary}`}>
       <figcaption>{spec.title}</figcaption>
       <div ref={holder} class="chart-canvas" aria-hidden="true" />
       <ul class="chart-legend plain">
@@ -135,11 +144,16 @@ function Chart({ spec }: { spec: ChartSpec }) {
   );
 }
 
-export function HistoryCharts() {
+/** The node's figures, or with `moduleId` those of that module's daemons. */
+export function HistoryCharts({ moduleId }: { moduleId?: string }) {
   const [range, setRange] = useState<HistoryRange>('1h');
-  const { data: history, error, reload } = useApiData(() => api.metricsHistory(range), [range]);
+  const series = moduleId === undefined ? undefined : [`module:${moduleId}:cpu`, `module:${moduleId}:memory`];
+  const { data: history, error, reload } = useApiData(() => api.metricsHistory(range, series), [range, moduleId]);
   // New charts only when new figures came: a chart is rebuilt whenever its spec changes.
-  const specs = useMemo(() => (history === null ? [] : chartSpecs(history).filter((spec) => spec.lines.length > 0)), [history]);
+  const specs = useMemo(
+    () => (history === null ? [] : (moduleId === undefined ? chartSpecs(history) : moduleChartSpecs(moduleId, history)).filter((spec) => spec.lines.length > 0)),
+    [history, moduleId],
+  );
   useEffect(() => {
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
