@@ -25,8 +25,9 @@ export const dnsservicesManifest = defineManifest({
     {
       name: 'named',
       user: 'cloudy-dnsservices',
-      // -g: one foreground process logging to stderr (the supervisor's log); -c: the generated config, never /etc/bind.
-      argv: ['named', '-g', '-c', '{path:config}/named.conf'],
+      // -f: one foreground process (the supervisor owns its PID), logging as named.conf says (to stderr; -g would
+      // log everything at info); -c: the generated config, never /etc/bind.
+      argv: ['named', '-f', '-c', '{path:config}/named.conf'],
       cwd: '{path:home}',
       // Port 53 as its own user: only this capability, kept across the change of user (docs/decisions.md).
       capabilities: ['net_bind_service'],

@@ -45,6 +45,13 @@ export function namedConfig(input: NamedConfigInput): string {
     '};',
     // No rndc channel: its port (953) would clash between nodes; a reload is SIGHUP (named(8), like `rndc reload`).
     'controls { };',
+    // On stderr, which the supervisor keeps (its last lines); notices and worse only: at info, named's start-up and
+    // each reload fill that window, and lame servers of the Internet would too.
+    'logging {',
+    '  channel cloudy_stderr { stderr; severity notice; print-severity yes; };',
+    '  category default { cloudy_stderr; };',
+    '  category lame-servers { null; };',
+    '};',
     ...input.zones.map((zone) => `zone ${quoted(zone.name)} { type primary; file ${quoted(zone.file)}; allow-update { none; }; notify no; };`),
     '',
   ].join('\n');
