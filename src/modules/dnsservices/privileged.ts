@@ -1,5 +1,6 @@
 // DNSServices' root actions: its user and directories, named.conf and the zones checked by bind's own tools before
 // they replace the ones in use, reloads (SIGHUP), and the configuration check of the diagnostics.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -112,25 +113,26 @@ export const dnsservicesActions = [
 
       const serial = nextSerial(currentSerial, Math.floor(Date.now() / 1000));
       rendered = render(serial);
-      // Every candidate is checked by bind before any file in use changes: a bad zone never replaces a good one.
-      for (const zone of rendered.zones) {
-        const candidate = path.join(files.candidates, path.basename(zone.file));
-        await context.door.writeFileAtomic(candidate, zone.text, { mode: 0o644 });
-        const checked = await context.door.run('named-checkzone', ['-q', zone.name, candidate], { user: USER, timeoutMs: 30_000 });
-        if (checked.code !== 0) {
-          const why = await context.door.run('named-checkzone', [zone.name, candidate], { user: USER, timeoutMs: 30_000 });
-          await context.door.removeTree(candidate);
-          throw new Error(`named-checkzone refused the new ${zone.name} zone, the one in use is unchanged: ${complaint(why.stdout + why.stderr)}`);
+      // Every candidate is checked by bind before any file in use changes: a bad zone never replaces a good one. A
+      // directory per call: a discovery change and a settings change may write at the same time.
+      const candidates = path.join(files.candidates, randomUUID());
+      await context.door.ensureDirectory(candidates, { mode: 0o755 });
+      try {
+        for (const zone of rendered.zones) {
+          const candidate = path.join(candidates, path.basename(zone.file));
+          await context.door.writeFileAtomic(candidate, zone.text, { mode: 0o644 });
+          const checked = await context.door.run('named-checkzone', [zone.name, candidate], { user: USER, timeoutMs: 30_000 });
+          if (checked.code !== 0) throw new Error(`named-checkzone refused the new ${zone.name} zone, the one in use is unchanged: ${complaint(checked.stdout + checked.stderr)}`);
         }
+        const configCandidate = path.join(candidates, 'named.conf');
+        await context.door.writeFileAtomic(configCandidate, rendered.config, { mode: 0o644 });
+        const parsed = await context.door.run('named-checkconf', [configCandidate], { user: USER, timeoutMs: 30_000 });
+        if (parsed.code !== 0) throw new Error(`named-checkconf refused the new configuration, the one in use is unchanged: ${complaint(parsed.stdout + parsed.stderr)}`);
+      } finally {
+        await context.door.removeTree(candidates);
       }
-      const configCandidate = path.join(files.candidates, 'named.conf');
-      await context.door.writeFileAtomic(configCandidate, rendered.config, { mode: 0o644 });
-      const parsed = await context.door.run('named-checkconf', [configCandidate], { user: USER, timeoutMs: 30_000 });
-      if (parsed.code !== 0) throw new Error(`named-checkconf refused the new configuration, the one in use is unchanged: ${complaint(parsed.stdout + parsed.stderr)}`);
       for (const zone of rendered.zones) await context.door.writeFileAtomic(zone.file, zone.text, { mode: 0o644 });
       await context.door.writeFileAtomic(files.config, rendered.config, { mode: 0o644 });
-      await context.door.removeTree(files.candidates);
-      await context.door.ensureDirectory(files.candidates, { mode: 0o755 });
       return { changed: true, serial };
     },
   }),
