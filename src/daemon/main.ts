@@ -10,7 +10,7 @@ import { HOSTNAME_PATTERN } from '../shared/http-names.ts';
 import { CLOUDY_ACCOUNT, nodeLayout } from '../shared/node-layout.ts';
 import { parseStartArgs, StartOptionError } from '../shared/start-options.ts';
 import { buildApp } from './app.ts';
-import { ConsumeActions } from './discovery/consume-actions.ts';
+import { ConsumeActions, discovered } from './discovery/consume-actions.ts';
 import { DiscoveryService } from './discovery/discovery-service.ts';
 import { DiscoveryStore } from './discovery/discovery-store.ts';
 import { ReachabilityProbe } from './discovery/reachability-probe.ts';
@@ -168,6 +168,11 @@ async function main(): Promise<void> {
   });
 
   communityAddress = () => discovery.status().communityAddress || null;
+  modules.setDiscoveredSource(() => ({
+    microcloud: discovery.currentSettings().microcloud,
+    communityAddress: communityAddress() ?? '127.0.0.1',
+    services: discovery.search({ limit: 5000 }).records.map(discovered),
+  }));
   const vpnMember = new VpnMember({
     helper,
     store: memberships,

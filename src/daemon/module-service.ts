@@ -1,5 +1,5 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
-import type { ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
+import type { DiscoveredView, ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
 import type { CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
@@ -33,6 +33,9 @@ export interface ModulePublishing {
   servingChecked?: boolean;
 }
 
+/** A burst of discovery changes reaches the modules once, this long after its first change. */
+const DISCOVERY_CHANGE_DELAY_MS = 2000;
+
 export class ModuleService {
   private readonly modules = new Map<string, ModuleDefinition>();
 
@@ -47,9 +50,48 @@ export class ModuleService {
       events: EventBus;
       nodeName: () => Promise<string>;
       nodePorts: { http: number; https: number };
+      /** Discovery's view for modules; set once discovery exists (it is built after this service). */
+      discovered?: () => DiscoveredView;
     },
   ) {
     for (const definition of definitions) this.modules.set(definition.manifest.id, definition);
+    deps.events.subscribe((event) => {
+      if (event.type === 'discovery') this.discoveryChangedSoon();
+    });
+  }
+
+  private discoveryTimer: NodeJS.Timeout | undefined;
+  private discoveryRun: Promise<void> | null = null;
+
+  /** Discovery changes come in bursts: the modules hear of them once per burst, one run at a time. */
+  private discoveryChangedSoon(): void {
+    if (this.discoveryTimer) return;
+    this.discoveryTimer = setTimeout(() => {
+      this.discoveryTimer = undefined;
+      if (this.discoveryRun) {
+        void this.discoveryRun.then(() => this.discoveryChangedSoon());
+        return;
+      }
+      this.discoveryRun = this.notifyDiscoveryChanged().finally(() => (this.discoveryRun = null));
+    }, DISCOVERY_CHANGE_DELAY_MS);
+    this.discoveryTimer.unref();
+  }
+
+  private async notifyDiscoveryChanged(): Promise<void> {
+    for (const [id, { hooks }] of this.modules) {
+      if (!hooks.discoveryChanged || !this.deps.store.get(id).enabled) continue;
+      try {
+        if (!(await this.state(id)).running) continue;
+        await hooks.discoveryChanged(this.runtime(id));
+      } catch (error) {
+        console.log(`cloudyd: ${id}: after a discovery change: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Set by the composition root once discovery exists. */
+  setDiscoveredSource(source: () => DiscoveredView): void {
+    this.deps.discovered = source;
   }
 
   private definition(id: string): ModuleDefinition {
@@ -77,6 +119,7 @@ export class ModuleService {
         const settled = await this.deps.operations.settled(operation.id);
         if (settled.state === 'failed') throw new Error(settled.error ?? 'applying the settings failed');
       },
+      discovered: async () => this.deps.discovered?.() ?? { microcloud: '', communityAddress: '127.0.0.1', services: [] },
       callPrivileged: (action, args = {}) => {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);

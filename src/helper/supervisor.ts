@@ -16,6 +16,18 @@ export interface SupervisedDaemon {
   gid: number;
   cwd?: string;
   readyWhenListening?: { host: string; port: number };
+  /** Linux capabilities kept across the change of user (ambient), e.g. `net_bind_service`. */
+  capabilities?: string[];
+}
+
+/**
+ * How to run a daemon as its user: directly, or through setpriv(1) when it keeps capabilities (setpriv, started as
+ * root, changes the user with the capabilities ambient and then execs the daemon: the PID is the daemon's).
+ */
+export function launchCommand(spec: SupervisedDaemon): { argv: string[]; uid?: number; gid?: number } {
+  if (!spec.capabilities?.length) return { argv: spec.argv, uid: spec.uid, gid: spec.gid };
+  const caps = spec.capabilities.map((name) => `+${name}`).join(',');
+  return { argv: ['setpriv', `--reuid=${spec.uid}`, `--regid=${spec.gid}`, '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`, '--', ...spec.argv] };
 }
 
 export interface DaemonStatus {
@@ -155,14 +167,14 @@ export class EmbeddedSupervisor implements Supervisor {
 
   private launch(entry: Entry): void {
     const { spec } = entry;
-    const [program, ...args] = spec.argv;
+    const launch = launchCommand(spec);
+    const [program, ...args] = launch.argv;
     const child = spawn(program!, args, {
       shell: false,
       detached: true,
       cwd: spec.cwd,
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...spec.env },
-      uid: spec.uid,
-      gid: spec.gid,
+      ...(launch.uid === undefined ? {} : { uid: launch.uid, gid: launch.gid }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     entry.child = child;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { launchCommand } from './supervisor.ts';
 import { parseJournal, parseShow, systemdRunArgs, unitName } from './systemd-supervisor.ts';
 
 test('a daemon id names one unit; anything else is refused before systemctl sees it', () => {
@@ -52,4 +53,15 @@ test('journal lines keep their time and text, also when the text is not UTF-8 an
       ['2025-11-27T12:00:02.000Z', 'supervisor', 'Started cloudy-a-b.service.'],
     ],
   );
+});
+
+test('a daemon that binds a low port keeps only that capability, as a unit and under the embedded supervisor', () => {
+  const spec = { id: 'dnsservices.named', argv: ['named', '-g'], env: {}, uid: 990, gid: 990, capabilities: ['net_bind_service'] };
+  const args = systemdRunArgs(spec);
+  assert.ok(args.includes('AmbientCapabilities=CAP_NET_BIND_SERVICE'));
+  assert.deepEqual(args.slice(args.indexOf('--') + 1), ['named', '-g']);
+  assert.deepEqual(launchCommand(spec), {
+    argv: ['setpriv', '--reuid=990', '--regid=990', '--clear-groups', '--inh-caps=+net_bind_service', '--ambient-caps=+net_bind_service', '--', 'named', '-g'],
+  });
+  assert.deepEqual(launchCommand({ ...spec, capabilities: [] }), { argv: ['named', '-g'], uid: 990, gid: 990 });
 });

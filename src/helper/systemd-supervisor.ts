@@ -34,6 +34,7 @@ export function systemdRunArgs(spec: SupervisedDaemon): string[] {
     ...['-p', 'Restart=on-failure', '-p', 'RestartSec=1', ...START_LIMIT, '-p', `TimeoutStopSec=${STOP_TIMEOUT_SEC}`],
     `-p`,
     `SyslogIdentifier=cloudy-${spec.id}`,
+    ...(spec.capabilities ?? []).flatMap((name) => ['-p', `AmbientCapabilities=CAP_${name.toUpperCase()}`]),
     '--',
     ...spec.argv,
   ];

@@ -21,6 +21,11 @@ export interface DaemonSpec {
   ports?: Array<{ port: Template; protocol: 'tcp' | 'udp'; purpose: string }>;
   /** The daemon counts as running once this TCP endpoint accepts connections. */
   readyWhenListening?: { host: Template; port: Template };
+  /**
+   * `net_bind_service`: the daemon may bind ports below 1024 (named on 53) while running as its own user from its
+   * first instruction; it gets no other privilege (an ambient capability, docs/decisions.md).
+   */
+  capabilities?: Array<'net_bind_service'>;
 }
 
 /** A record discovery publishes while every daemon of the module runs and the port accepts connections. */

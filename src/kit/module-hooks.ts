@@ -18,6 +18,11 @@ export interface ModuleRuntime {
    * owner took elsewhere, e.g. "Use as this node's upstream" in Search adding a parent proxy.
    */
   saveConfig(values: Record<string, unknown>): Promise<void>;
+  /**
+   * What discovery knows now: the node's microcloud (empty if none), its community address, and every live record
+   * (this node's own included), already cleaned and bounded by discovery (e.g. the DNS module's zone).
+   */
+  discovered(): Promise<DiscoveredView>;
   /** Calls one of the module's own root actions declared in its privileged.ts. */
   callPrivileged<T = unknown>(action: string, args?: Record<string, unknown>): Promise<T>;
   log(line: string): void;
@@ -66,6 +71,11 @@ export interface ModuleHooks {
   /** What peers ask of this node right now (e.g. Syncthing's pending devices). */
   incomingRequests?(runtime: ModuleRuntime): Promise<IncomingRequest[]>;
   acceptRequest?(runtime: ModuleRuntime, kind: string, id: string): Promise<void>;
+  /**
+   * While the module runs: discovery's records changed (called at most once per few seconds, never two at once).
+   * For a module that serves what discovery found (the DNS module's zone).
+   */
+  discoveryChanged?(runtime: ModuleRuntime): Promise<void>;
 }
 
 /** A discovered service as modules see it: already cleaned and bounded by discovery. */
@@ -77,6 +87,13 @@ export interface DiscoveredService {
   address: string;
   port: number;
   txt: Record<string, string>;
+}
+
+export interface DiscoveredView {
+  /** The discovery microcloud name (lower-case DNS label) or empty. */
+  microcloud: string;
+  communityAddress: string;
+  services: DiscoveredService[];
 }
 
 /** `unavailable`: the record lacks what the action needs (e.g. a device ID). */

@@ -10,7 +10,8 @@ import { shortType } from './service-record.ts';
 
 const MAX_RECORDS_PER_CALL = 1000;
 
-const discovered = (record: ServiceRecord): DiscoveredService => ({
+/** A record as modules see it. */
+export const discovered = (record: ServiceRecord): DiscoveredService => ({
   key: record.key,
   type: record.type,
   description: record.description,

@@ -75,6 +75,7 @@ export function createDaemonActions(supervisor: Supervisor) {
           env: expandRecord(spec.env, values),
           uid: account.uid,
           gid: account.gid,
+          ...(spec.capabilities ? { capabilities: spec.capabilities } : {}),
           ...(spec.cwd ? { cwd: expandTemplate(spec.cwd, values) } : {}),
           ...(ready ? { readyWhenListening: { host: expandTemplate(ready.host, values), port: Number(expandTemplate(ready.port, values)) } } : {}),
         });
