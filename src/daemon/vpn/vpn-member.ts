@@ -56,6 +56,9 @@ export class VpnMember {
   private readonly watchers = new Map<string, AbortController>();
   /** Networks whose tincd still runs with its first ConnectTo only (see bringUp). */
   private readonly narrowed = new Set<string>();
+  /** One writeConfig at a time per network: widen and the long-poll's adopt may overlap, and the last to ask wins. */
+  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly lastWritten = new Map<string, NetworkState>();
   private reachability = new Map<string, { at: number; peers: VpnPeerView[] }>();
 
   constructor(private readonly deps: VpnMemberDeps) {}
@@ -177,6 +180,7 @@ export class VpnMember {
       );
     }
     await this.deps.helper.call('vpn.remove', { network: membership.network });
+    this.forget(membership.network);
     this.deps.store.remove(membership.network);
     this.changed(membership.network);
   }
@@ -238,8 +242,15 @@ export class VpnMember {
     if (!this.narrowed.delete(network)) return;
     const membership = this.deps.store.get(network);
     if (!membership?.state || membership.phase === 'revoked') return;
-    const { changed } = await this.apply(network, membership.state, membership.port);
+    // The newest list asked for: a long-poll answer being applied right now is not in the store yet.
+    const { changed } = await this.apply(network, this.lastWritten.get(network) ?? membership.state, membership.port);
     if (changed) await this.deps.helper.call('vpn.reload', { network });
+  }
+
+  private forget(network: string): void {
+    this.narrowed.delete(network);
+    this.writes.delete(network);
+    this.lastWritten.delete(network);
   }
 
   /** The server's own node tells its server which member list its tincd runs with (enrolments wait for it). */
@@ -248,9 +259,15 @@ export class VpnMember {
   }
 
   private apply(network: string, state: NetworkState, port: number): Promise<{ changed: boolean }> {
-    const endpointHost = this.deps.communityAddress();
-    const written = this.narrowed.has(network) ? { ...state, connectTo: state.connectTo.slice(0, 1) } : state;
-    return this.deps.helper.call<{ changed: boolean }>('vpn.writeConfig', { network, port, ...(endpointHost ? { endpointHost } : {}), state: written });
+    const write = async () => {
+      const endpointHost = this.deps.communityAddress();
+      const written = this.narrowed.has(network) ? { ...state, connectTo: state.connectTo.slice(0, 1) } : state;
+      return this.deps.helper.call<{ changed: boolean }>('vpn.writeConfig', { network, port, ...(endpointHost ? { endpointHost } : {}), state: written });
+    };
+    this.lastWritten.set(network, state);
+    const result = (this.writes.get(network) ?? Promise.resolve()).then(write, write);
+    this.writes.set(network, result.catch(() => undefined));
+    return result;
   }
 
   /** Follows the member list for as long as this node is a member; changes are applied with SIGHUP, tincd keeps running. */
@@ -330,6 +347,7 @@ export class VpnMember {
   private async revoked(network: string, reason: string): Promise<void> {
     this.deps.log(`vpn: ${network}: ${reason}; removing its tinc files`);
     await this.deps.helper.call('vpn.remove', { network }).catch(() => undefined);
+    this.forget(network);
     this.deps.store.update(network, { phase: 'revoked' });
     this.changed(network);
   }
