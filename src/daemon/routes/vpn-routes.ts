@@ -114,7 +114,7 @@ export function registerVpnRoutes(app: FastifyInstance, { server, member }: VpnR
   app.post<{ Params: { network: string }; Body: EnrolRequest }>(
     '/vpn/v1/networks/:network/members',
     { config: peerProtocol, schema: { hide: true, params: NetworkParams, body: EnrolRequest, response: { 201: EnrolReply } } },
-    (request, reply) => reply.code(201).send(server.enrol(request.params.network, request.body, clientAddress(request))),
+    async (request, reply) => reply.code(201).send(await server.enrolWhenHubReady(request.params.network, request.body, clientAddress(request))),
   );
 
   app.get<{ Params: { network: string; member: string }; Querystring: { since?: string } }>(

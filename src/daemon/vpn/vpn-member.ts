@@ -54,6 +54,11 @@ export const tincNodeName = (hostLabel: string) => hostLabel.replace(/[^A-Za-z0-
 
 export class VpnMember {
   private readonly watchers = new Map<string, AbortController>();
+  /** Networks whose tincd still runs with its first ConnectTo only (see bringUp). */
+  private readonly narrowed = new Set<string>();
+  /** One writeConfig at a time per network: widen and the long-poll's adopt may overlap, and the last to ask wins. */
+  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly lastWritten = new Map<string, NetworkState>();
   private reachability = new Map<string, { at: number; peers: VpnPeerView[] }>();
 
   constructor(private readonly deps: VpnMemberDeps) {}
@@ -121,11 +126,14 @@ export class VpnMember {
       }
       if (membership.phase === 'revoked') continue;
       try {
+        this.narrowed.add(membership.network);
         await this.apply(membership.network, membership.state, membership.port);
         await this.deps.helper.call('vpn.start', { network: membership.network });
         this.deps.store.update(membership.network, { phase: 'joined' });
+        this.hubApplied(membership.network, membership.state.version);
         this.follow(membership.network);
         this.changed(membership.network);
+        void this.widenOnceAPeerAnswers(membership.network, FIRST_PEER_TIMEOUT_MS);
       } catch (error) {
         this.deps.log(`vpn: could not bring ${membership.network} back: ${(error as Error).message}`);
       }
@@ -172,6 +180,7 @@ export class VpnMember {
       );
     }
     await this.deps.helper.call('vpn.remove', { network: membership.network });
+    this.forget(membership.network);
     this.deps.store.remove(membership.network);
     this.changed(membership.network);
   }
@@ -183,6 +192,12 @@ export class VpnMember {
   private async bringUp(network: string, state: NetworkState, handle?: OperationHandle, step?: <T>(name: JoinStep, message: string, work: () => Promise<T>) => Promise<T>): Promise<void> {
     const run = step ?? (async <T>(_name: JoinStep, _message: string, work: () => Promise<T>) => work());
     const { port } = this.deps.store.get(network)!;
+    // tincd starts with its first ConnectTo only (the hub) and gets the others once a peer answers. Started with all
+    // of them at once, it activates several links in the same instant; tinc 1.0 then sends a peer its packet key
+    // twice (unasked when the peer "became reachable", over whichever link completed the graph first, and again in
+    // answer to the peer's REQ_KEY, over the direct link), and when the relayed copy arrives last the peer keeps a
+    // key this node has already replaced: its UDP packets are dropped as unauthenticated until KeyExpire (1 h).
+    this.narrowed.add(network);
     await run('config', 'Writing the tinc configuration', () => this.apply(network, state, port));
     handle?.log('configuration written');
     await run('tincd', 'Starting tincd', async () => {
@@ -190,25 +205,69 @@ export class VpnMember {
       if (status.state !== 'running' && status.state !== 'starting') throw new Error(`tincd is ${status.state}; see the VPN log`);
     });
     this.deps.store.update(network, { phase: 'joined' });
+    this.hubApplied(network, state.version);
     this.follow(network);
     this.changed(network);
     handle?.log('tincd running');
-    if (state.peers.length === 0) return handle?.log('no other member yet');
+    if (state.peers.length === 0) {
+      await this.widen(network);
+      return handle?.log('no other member yet');
+    }
     await run('peer', 'Waiting for the first peer to answer', async () => {
-      const deadline = Date.now() + FIRST_PEER_TIMEOUT_MS;
-      for (;;) {
-        const current = this.deps.store.get(network)?.state ?? state;
-        const answers = await this.ping(current.peers.map((peer) => peer.address), 1);
-        const first = answers.find((answer) => answer.reachable);
-        if (first) return handle?.log(`first peer answered: ${first.address}`);
-        if (Date.now() > deadline) throw new Error(`no peer answered over the overlay within ${FIRST_PEER_TIMEOUT_MS / 1000} s`);
-      }
+      const first = await this.widenOnceAPeerAnswers(network, FIRST_PEER_TIMEOUT_MS);
+      if (!first) throw new Error(`no peer answered over the overlay within ${FIRST_PEER_TIMEOUT_MS / 1000} s`);
+      handle?.log(`first peer answered: ${first}`);
     });
   }
 
+  /** Pings the peers until one answers, then gives tincd all its ConnectTo lines; the address that answered, or null. */
+  private async widenOnceAPeerAnswers(network: string, timeoutMs: number): Promise<string | null> {
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const current = this.deps.store.get(network)?.state;
+        if (!current || current.peers.length === 0) return null;
+        const answers = await this.ping(current.peers.map((peer) => peer.address), 1);
+        const first = answers.find((answer) => answer.reachable);
+        if (first) return first.address;
+        if (Date.now() > deadline) return null;
+      }
+    } finally {
+      await this.widen(network).catch((error: Error) => this.deps.log(`vpn: ${network}: could not add the other ConnectTo lines: ${error.message}`));
+    }
+  }
+
+  /** Ends the narrowed start: the full member list (every ConnectTo line) is written and tincd reloaded. */
+  private async widen(network: string): Promise<void> {
+    if (!this.narrowed.delete(network)) return;
+    const membership = this.deps.store.get(network);
+    if (!membership?.state || membership.phase === 'revoked') return;
+    // The newest list asked for: a long-poll answer being applied right now is not in the store yet.
+    const { changed } = await this.apply(network, this.lastWritten.get(network) ?? membership.state, membership.port);
+    if (changed) await this.deps.helper.call('vpn.reload', { network });
+  }
+
+  private forget(network: string): void {
+    this.narrowed.delete(network);
+    this.writes.delete(network);
+    this.lastWritten.delete(network);
+  }
+
+  /** The server's own node tells its server which member list its tincd runs with (enrolments wait for it). */
+  private hubApplied(network: string, version: number): void {
+    if (this.deps.store.get(network)?.local) this.deps.server.hubApplied(network, version);
+  }
+
   private apply(network: string, state: NetworkState, port: number): Promise<{ changed: boolean }> {
-    const endpointHost = this.deps.communityAddress();
-    return this.deps.helper.call<{ changed: boolean }>('vpn.writeConfig', { network, port, ...(endpointHost ? { endpointHost } : {}), state });
+    const write = async () => {
+      const endpointHost = this.deps.communityAddress();
+      const written = this.narrowed.has(network) ? { ...state, connectTo: state.connectTo.slice(0, 1) } : state;
+      return this.deps.helper.call<{ changed: boolean }>('vpn.writeConfig', { network, port, ...(endpointHost ? { endpointHost } : {}), state: written });
+    };
+    this.lastWritten.set(network, state);
+    const result = (this.writes.get(network) ?? Promise.resolve()).then(write, write);
+    this.writes.set(network, result.catch(() => undefined));
+    return result;
   }
 
   /** Follows the member list for as long as this node is a member; changes are applied with SIGHUP, tincd keeps running. */
@@ -278,6 +337,7 @@ export class VpnMember {
   private async adopt(network: string, state: NetworkState, membership: Membership): Promise<void> {
     const { changed } = await this.apply(network, state, membership.port);
     if (changed) await this.deps.helper.call('vpn.reload', { network });
+    this.hubApplied(network, state.version);
     this.deps.store.update(network, { phase: 'joined', state });
     this.reachability.delete(network);
     this.changed(network);
@@ -287,6 +347,7 @@ export class VpnMember {
   private async revoked(network: string, reason: string): Promise<void> {
     this.deps.log(`vpn: ${network}: ${reason}; removing its tinc files`);
     await this.deps.helper.call('vpn.remove', { network }).catch(() => undefined);
+    this.forget(network);
     this.deps.store.update(network, { phase: 'revoked' });
     this.changed(network);
   }

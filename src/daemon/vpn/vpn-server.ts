@@ -24,6 +24,8 @@ import { memberView, networkView, tokenView, type MemberRow, type VpnServerStore
 /** How long a member's long-poll is held open when nothing changes; it asks again at once. */
 export const LONG_POLL_MS = 25_000;
 const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
+/** How long an enrolment waits for the server's own node to run the new member list (it normally takes well under 1 s). */
+const HUB_APPLY_WAIT_MS = 5_000;
 
 export interface VpnServerDeps {
   store: VpnServerStore;
@@ -38,9 +40,44 @@ const rejected = (status: number, code: string, message: string) => new ApiError
 export class VpnServer {
   private readonly changes = new EventEmitter();
   private readonly lastSeenWritten = new Map<string, number>();
+  /** The member list version the server's own node last gave its tincd, per network. */
+  private readonly hubVersions = new Map<string, number>();
+  private readonly hubChanges = new EventEmitter();
 
   constructor(private readonly deps: VpnServerDeps) {
     this.changes.setMaxListeners(0);
+    this.hubChanges.setMaxListeners(0);
+  }
+
+  /** The server's own node reports the member list version its tincd now runs with. */
+  hubApplied(network: string, version: number): void {
+    this.hubVersions.set(network, version);
+    this.hubChanges.emit(network);
+  }
+
+  /**
+   * Enrols (see enrol) and answers once the server's own node has written the new member's host file and reloaded
+   * its tincd, so the newcomer's first connection, to the hub, is accepted rather than refused as an unknown
+   * identity and retried 5 s later. Bounded: a hub that does not report (or is not running) delays no one long.
+   */
+  async enrolWhenHubReady(network: string, request: EnrolRequest, seenFrom: string, timeoutMs = HUB_APPLY_WAIT_MS): Promise<EnrolReply> {
+    const reply = this.enrol(network, request, seenFrom);
+    const version = reply.state.version;
+    if (!this.hubVersions.has(network) || this.hubVersions.get(network)! >= version) return reply;
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if ((this.hubVersions.get(network) ?? 0) < version) return;
+        done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.hubChanges.off(network, check);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.hubChanges.on(network, check);
+    });
+    return reply;
   }
 
   networks(): NetworkView[] {
