@@ -1,6 +1,7 @@
 // `npm run bench:metrics`: the node's time-series store (SQLite, src/daemon/metrics/metric-store.ts) against rrdtool
 // from Debian measured in the same run, on the same data: a week of one-minute points for 10 series. Figures: writing a
 // minute (what the sampler does each minute), and reading a week of one series and of all 10 (what a panel graph asks).
+// The baseline needs Debian's rrdtool (apt-get install rrdtool); without it only the SQLite figures print.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
