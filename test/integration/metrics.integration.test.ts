@@ -100,6 +100,16 @@ test('the history has the gauges of the first reading, taken at start', () => {
   assert.ok(history.series.memory!.every(([, percent]) => percent > 0 && percent <= 100));
 });
 
+test('a hostile token name is refused with a reason, and no token is made', () => {
+  const before = cloudy<unknown[]>('metrics', 'token', 'list').length;
+  for (const name of ['<script>alert(1)</script>', 'two\nlines', 'x'.repeat(200), '../../etc/passwd', '']) {
+    const result = spawnSync('bin/cloudy', ['--root', given.node.root, 'metrics', 'token', 'create', name], { cwd: repoDir, encoding: 'utf8', timeout: 60_000 });
+    assert.notEqual(result.status, 0, name);
+    assert.match(result.stderr, name === '' ? /needs a name/ : /name/, result.stderr);
+  }
+  assert.equal(cloudy<unknown[]>('metrics', 'token', 'list').length, before);
+});
+
 test('a revoked token scrapes no more', async () => {
   const [listed] = cloudy<Array<{ id: string }>>('metrics', 'token', 'list');
   cloudy('metrics', 'token', 'revoke', listed!.id);
