@@ -1,6 +1,7 @@
 // Starts a real Cloudy node (bin/cloudy's keeper loop, the helper and cloudyd) in a temp root dir for a test, and stops it by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, chmodSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,15 +35,28 @@ export interface StartedNode {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+/**
+ * A port free now on `address` (TCP, and UDP too when asked), picked below the kernel's ephemeral range
+ * (ip_local_port_range starts at 32768): a port the kernel handed out could become the local port of some outgoing
+ * connection before the daemon meant to listen on it starts, and stay taken as long as that connection lives.
+ */
+export async function freePort(options: { address?: string; udp?: boolean } = {}): Promise<number> {
+  const address = options.address ?? '127.0.0.1';
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await canBind(net.createServer(), port, address)) && (!options.udp || (await canBind(dgram.createSocket('udp4'), port, address)))) return port;
+  }
+  throw new Error(`no free port found on ${address}`);
+}
+
+async function canBind(socket: net.Server | dgram.Socket, port: number, address: string): Promise<boolean> {
+  const bound = await new Promise<boolean>((resolve) => {
+    socket.once('error', () => resolve(false));
+    if (socket instanceof net.Server) socket.listen(port, address, () => resolve(true));
+    else socket.bind(port, address, () => resolve(true));
   });
+  if (bound) await new Promise((resolve) => (socket instanceof net.Server ? socket.close(resolve) : socket.close(() => resolve(undefined))));
+  return bound;
 }
 
 export function makeRootDir(): string {
@@ -70,7 +84,7 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
 export async function startCloudyNode(options: { root?: string; listen?: string; checkout?: string; communityAddress?: string; built?: boolean } = {}): Promise<StartedNode> {
   const root = options.root ?? makeRootDir();
   const listen = options.listen ?? '127.0.0.1';
-  const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [httpPort, httpsPort, serfPort, serfRpcPort] = [await freePort(), await freePort(), await freePort({ udp: true }), await freePort()];
   // Discovery stays on loopback too: no gossip or multicast leaves the machine from a test outside a lab namespace.
   const discovery = ['--community-address', options.communityAddress ?? listen, '--serf-port', String(serfPort), '--serf-rpc-port', String(serfRpcPort)];
   const [command, ...args] = cloudyStartArgv(['--root', root, '--listen', listen, '--http-port', String(httpPort), '--https-port', String(httpsPort), ...discovery], options);

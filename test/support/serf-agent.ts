@@ -1,12 +1,12 @@
 // Starts a real `serf agent` for tests, on loopback or inside a netns lab host; tracked by PID, ready once its RPC port answers.
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { freePort } from './cloudy-node.ts';
 import type { LabProcess } from './netns-lab.ts';
 
 export interface SerfAgentOptions {
@@ -99,23 +99,9 @@ async function waitForLocalTcp(address: string, port: number, timeoutMs: number)
   }
 }
 
-/** A loopback port free for both TCP and UDP (serf gossips over both on its bind port). */
+/** A loopback port free for both TCP and UDP (serf gossips over both on its bind port), outside the ephemeral range. */
 export async function freeSerfPort(address = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = net.createServer();
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, address, () => resolve((server.address() as net.AddressInfo).port));
-    });
-    const udp = dgram.createSocket('udp4');
-    const udpFree = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, address, () => resolve(true));
-    });
-    await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => udp.close(() => resolve(undefined)))]);
-    if (udpFree) return port;
-  }
-  throw new SerfAgentError(`no port free for both TCP and UDP on ${address}`);
+  return freePort({ address, udp: true });
 }
 
 export async function startSerfAgent(options: SerfAgentOptions): Promise<SerfAgent> {
