@@ -2,16 +2,11 @@
 // reverse zones of the community subnets that fall on an octet boundary.
 import { isIPv4, isIPv6 } from 'node:net';
 
+import type { DiscoveredService } from '../../kit/module-hooks.ts';
 import { cutToOctets, escapeLabel, hostLabel, instanceName, MAX_LABEL_OCTETS, MAX_NAME_OCTETS, nameOctets, txtString } from './dns-names.ts';
 
-export interface ZoneService {
-  type: string;
-  description: string;
-  node: string;
-  address: string;
-  port: number;
-  txt: Record<string, string>;
-}
+/** A discovered record as the root action receives it (module.ts drops the key). */
+export type ZoneService = Omit<DiscoveredService, 'key'>;
 
 export interface CommunityZoneInput {
   /** A checked domain name, lower case, no final dot. */
