@@ -119,18 +119,19 @@ async function main(): Promise<void> {
   const operations = new OperationStore(db, events);
   const interrupted = operations.failInterrupted();
   if (interrupted > 0) console.log(`cloudyd: marked ${interrupted} interrupted operation(s) as failed`);
+  // The time series live in their own file: a week of minute points per series is most of cloudyd's writes.
+  const metricsFile = path.join(layout.dataDir, 'metrics.sqlite');
+  const metricStore = new MetricStore(metricsFile);
+  if (account) handOver(account, [metricsFile, `${metricsFile}-wal`, `${metricsFile}-shm`]);
   const accounts = new AccountStore(db);
   const modules = new ModuleService(cloudyModules, { root: layout.root, helper, store: new ModuleStore(db), collections: new ModuleCollections(db),
     operations,
     events,
     nodeName: async () => hostLabel(await nodeHostname(layout.root)),
     nodePorts: { http: httpPort, https: httpsPort },
+    series: metricStore,
   });
 
-  // The time series live in their own file: a week of minute points per series is most of cloudyd's writes.
-  const metricsFile = path.join(layout.dataDir, 'metrics.sqlite');
-  const metricStore = new MetricStore(metricsFile);
-  if (account) handOver(account, [metricsFile, `${metricsFile}-wal`, `${metricsFile}-shm`]);
   const readFigures = () => readNodeFigures(layout.dataDir, () => modules.runningDaemons());
   const sampler = new NodeSampler(metricStore, readFigures, (line) => console.log(`cloudyd: ${line}`));
 

@@ -1,11 +1,13 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
-import type { DiscoveredView, ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
+import type { DiscoveredView, ModuleDefinition, ModuleRuntime, ModuleSeries } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
 import type { CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
+import { HISTORY_RANGES, type HistoryRange, type ModuleGraphs } from '../shared/metrics-contract.ts';
 import { ApiError, notFound } from './api-error.ts';
 import { defaultConfig, invalidConfig, validateModuleConfig, withoutWriteOnly } from './config-validation.ts';
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
+import type { MetricStore } from './metrics/metric-store.ts';
 import type { ModuleCollections } from './module-collections.ts';
 import type { ModuleStore } from './module-store.ts';
 import { coreText, localizedCollections, localizedSchema, moduleText } from './module-texts.ts';
@@ -35,6 +37,15 @@ export interface ModulePublishing {
 
 /** A burst of discovery changes reaches the modules once, this long after its first change. */
 const DISCOVERY_CHANGE_DELAY_MS = 2000;
+/** A group's graphs in one answer: a device with many interfaces stays one page. */
+const MAX_GRAPHS_SHOWN = 64;
+/** A module's `whileRunning` work that failed starts again after this long. */
+const WORKER_RETRY_MS = 60_000;
+
+/** Where a module's own series live in the node's store: apart from the node's (`cpu`, `net:…`) and other modules'. */
+export function moduleSeriesName(module: string, name: string): string {
+  return `app:${module}:${name}`;
+}
 
 export class ModuleService {
   private readonly modules = new Map<string, ModuleDefinition>();
@@ -50,6 +61,8 @@ export class ModuleService {
       events: EventBus;
       nodeName: () => Promise<string>;
       nodePorts: { http: number; https: number };
+      /** The node's time series; modules keep theirs there under their own prefix (`runtime.series`). */
+      series: Pick<MetricStore, 'record' | 'history'>;
       /** Discovery's view for modules; set once discovery exists (it is built after this service). */
       discovered?: () => DiscoveredView;
     },
@@ -104,6 +117,42 @@ export class ModuleService {
     return this.deps.store.get(id).config ?? defaultConfig(this.definition(id).manifest);
   }
 
+  private readonly workers = new Map<string, AbortController>();
+
+  /** (Re)starts the module's `whileRunning` work with its current settings; a failure starts it again a minute later. */
+  private startWorker(id: string): void {
+    const { hooks } = this.definition(id);
+    if (!hooks.whileRunning) return;
+    this.stopWorker(id);
+    const controller = new AbortController();
+    this.workers.set(id, controller);
+    const work = hooks.whileRunning;
+    const runOnce = (): void => {
+      work(this.runtime(id), controller.signal).catch((error: Error) => {
+        if (controller.signal.aborted) return;
+        console.log(`cloudyd: ${id}: its work stopped: ${error.message}; again in ${WORKER_RETRY_MS / 1000} s`);
+        setTimeout(() => controller.signal.aborted || runOnce(), WORKER_RETRY_MS).unref();
+      });
+    };
+    runOnce();
+  }
+
+  private stopWorker(id: string): void {
+    this.workers.get(id)?.abort();
+    this.workers.delete(id);
+  }
+
+  private moduleSeries(id: string): ModuleSeries {
+    const store = this.deps.series;
+    return {
+      record: (values, atSeconds = Date.now() / 1000) => store.record(atSeconds, Object.fromEntries(Object.entries(values).map(([name, value]) => [moduleSeriesName(id, name), value]))),
+      history: (names, from, to) => {
+        const { step, series } = store.history(names.map((name) => moduleSeriesName(id, name)), from, to);
+        return { step, series: Object.fromEntries(names.map((name) => [name, series[moduleSeriesName(id, name)] ?? []])) };
+      },
+    };
+  }
+
   private runtime(id: string, handle?: OperationHandle): ModuleRuntime {
     const { manifest } = this.definition(id);
     return {
@@ -124,7 +173,9 @@ export class ModuleService {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);
       },
-      log: (line) => handle?.log(line),
+      series: this.moduleSeries(id),
+      // Outside an operation (the module's whileRunning work, hooks other services call), cloudyd's own log.
+      log: (line) => (handle ? handle.log(line) : console.log(`cloudyd: ${id}: ${line}`)),
     };
   }
 
@@ -207,6 +258,7 @@ export class ModuleService {
     if (!this.deps.store.get(id).enabled) return null;
     return this.run(id, 'configure', coreText('configure', this.definition(id).translations), async (handle) => {
       await this.applyConfig(id, this.config(id), handle);
+      this.startWorker(id);
     }).id;
   }
 
@@ -226,12 +278,14 @@ export class ModuleService {
       await this.startDaemons(id, handle);
       await this.applyConfig(id, null, handle);
       this.deps.store.update(id, { enabled: true });
+      this.startWorker(id);
     });
   }
 
   stop(id: string): Operation {
     return this.run(id, 'stop', coreText('stop', this.definition(id).translations), async (handle) => {
       this.deps.store.update(id, { enabled: false });
+      this.stopWorker(id);
       await this.stopDaemons(id, handle);
     });
   }
@@ -240,6 +294,7 @@ export class ModuleService {
     const { manifest, translations } = this.definition(id);
     return this.run(id, 'uninstall', coreText('uninstall', translations), async (handle) => {
       this.deps.store.update(id, { enabled: false });
+      this.stopWorker(id);
       await this.stopDaemons(id, handle);
       await this.deps.helper.call('packages.remove', { module: id }, (progress) => handle.progress(progress.percent, progress.message));
       handle.log(`packages removed: ${manifest.packages.join(', ')}; data and settings are kept`);
@@ -259,6 +314,7 @@ export class ModuleService {
     if (!this.deps.store.get(id).enabled) return { operation: null };
     const operation = this.run(id, 'configure', coreText('configure', translations), async (handle) => {
       await this.applyConfig(id, previous, handle);
+      this.startWorker(id);
     });
     return { operation };
   }
@@ -299,6 +355,27 @@ export class ModuleService {
       manifest.daemons.map((daemon) => this.deps.helper.call<LogLine[]>('daemons.logs', { module: id, daemon: daemon.name, limit: 200 })),
     );
     return perDaemon.flat().sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  /** The module's graphs of one group (the first when none is named) with their points over `range`. */
+  async graphs(id: string, range: HistoryRange, group: string | undefined, language: Language = 'en'): Promise<ModuleGraphs> {
+    const { hooks } = this.definition(id);
+    const to = Math.floor(Date.now() / 1000);
+    const from = to - HISTORY_RANGES[range];
+    const runtime = this.runtime(id);
+    const all = (await hooks.graphs?.(runtime)) ?? [];
+    const groups = [...new Map(all.map((graph) => [graph.group, { name: graph.group, ...(graph.groupStatus ? { status: graph.groupStatus } : {}) }])).values()];
+    const chosen = group ?? groups[0]?.name ?? null;
+    const shown = all.filter((graph) => graph.group === chosen).slice(0, MAX_GRAPHS_SHOWN);
+    const { step, series } = runtime.series.history(shown.flatMap((graph) => graph.lines.map((line) => line.series)), from, to);
+    return {
+      step,
+      from,
+      to,
+      groups,
+      group: chosen,
+      graphs: shown.map((graph) => ({ id: graph.id, title: typeof graph.title === 'string' ? graph.title : graph.title[language], unit: graph.unit, lines: graph.lines.map((line) => ({ label: line.label[language], points: series[line.series] ?? [] })) })),
+    };
   }
 
   /** The module's own web UI, for the panel's proxy. */
@@ -360,7 +437,8 @@ export class ModuleService {
 
   private templateValues(id: string): TemplateValues {
     const { manifest } = this.definition(id);
-    return { root: this.deps.root, paths: manifest.paths, config: this.config(id), secrets: this.deps.store.secrets(id, manifest.secrets) };
+    const node = { httpPort: this.deps.nodePorts.http, httpsPort: this.deps.nodePorts.https };
+    return { root: this.deps.root, paths: manifest.paths, config: this.config(id), secrets: this.deps.store.secrets(id, manifest.secrets), node };
   }
 
   private run(id: string, kind: string, title: OperationMessage, work: (handle: OperationHandle) => Promise<void>): Operation {

@@ -25,7 +25,40 @@ export interface ModuleRuntime {
   discovered(): Promise<DiscoveredView>;
   /** Calls one of the module's own root actions declared in its privileged.ts. */
   callPrivileged<T = unknown>(action: string, args?: Record<string, unknown>): Promise<T>;
+  /**
+   * The module's own time series, in the node's store next to its monitoring (minute points for 8 days, hourly
+   * averages beyond): names are the module's own (`[A-Za-z0-9_.@-]`, `:` allowed inside), kept apart from others'.
+   */
+  series: ModuleSeries;
   log(line: string): void;
+}
+
+export interface ModuleSeries {
+  /** Values at `atSeconds` (default now), stored at the minute they fall in; non-finite values are skipped. */
+  record(values: Record<string, number>, atSeconds?: number): void;
+  /** Points between `from` and `to` (Unix seconds), as `[t, value]`, with the step the store kept them at. */
+  history(names: string[], from: number, to: number): { step: number; series: Record<string, Array<[number, number]>> };
+}
+
+/** A graph on the module's page, drawn by the panel from the module's series. */
+export interface ModuleGraph {
+  id: string;
+  /** Graphs of one thing (a device) share a group; the panel shows one group at a time. */
+  group: string;
+  /** For things that can be down (a polled device): shown with the group. */
+  groupStatus?: 'up' | 'down';
+  /** What it shows: an interface's name (data, as the device says it) or a word in every language. */
+  title: string | LocalizedText;
+  unit: 'bytesPerSecond' | 'milliseconds' | 'percent';
+  lines: Array<{ series: string; label: LocalizedText }>;
+}
+
+/** What a module serves to anyone under `/<module id>/` while it runs (graph images, badges, JSON). */
+export interface PublicData {
+  contentType: string;
+  body: string | Uint8Array;
+  /** How long a browser or cache may keep it. */
+  maxAgeSeconds?: number;
 }
 
 /** One item of a collection: its values (checked against the item schema) and, if the collection has passwords, the hash. */
@@ -76,6 +109,19 @@ export interface ModuleHooks {
    * For a module that serves what discovery found (the DNS module's zone).
    */
   discoveryChanged?(runtime: ModuleRuntime): Promise<void>;
+  /**
+   * The module's own work in cloudyd while it runs (a graph server's polling rounds): started once the module runs,
+   * again after each settings change (with the new settings), and aborted through `signal` when it stops. It should
+   * return only when aborted; if it fails, cloudyd logs why and starts it again a minute later.
+   */
+  whileRunning?(runtime: ModuleRuntime, signal: AbortSignal): Promise<void>;
+  /** The module's graphs on its page: each line one of its series (see `runtime.series`). */
+  graphs?(runtime: ModuleRuntime): Promise<ModuleGraph[]>;
+  /**
+   * Anything under `/<module id>/` (path after it, query), to anyone, over HTTPS and the plain HTTP port, while the
+   * module runs; null answers 404. Untrusted input: check the path and query as strictly as an API route would.
+   */
+  publicData?(runtime: ModuleRuntime, path: string, query: URLSearchParams): Promise<PublicData | null>;
 }
 
 /** A discovered service as modules see it: already cleaned and bounded by discovery. */

@@ -20,6 +20,13 @@ test('an unknown or non-scalar placeholder is an error, never an empty string', 
   assert.throws(() => expandTemplate('{secret:other}', values), TemplateError);
 });
 
+test('the node’s ports fill {node:…} only where cloudyd gives them (publish records), never as an empty string', () => {
+  assert.equal(expandTemplate('{node:httpPort}', { ...values, node: { httpPort: 7000, httpsPort: 7443 } }), '7000');
+  assert.equal(expandTemplate('{node:httpsPort}', { ...values, node: { httpPort: 7000, httpsPort: 7443 } }), '7443');
+  assert.throws(() => expandTemplate('{node:httpPort}', values), TemplateError);
+  assert.throws(() => expandTemplate('{node:root}', { ...values, node: { httpPort: 7000, httpsPort: 7443 } }), TemplateError);
+});
+
 test('isInside resolves .. before deciding', () => {
   assert.equal(isInside('/srv/a', '/srv/a'), true);
   assert.equal(isInside('/srv/a', '/srv/a/b/c'), true);

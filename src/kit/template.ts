@@ -1,4 +1,4 @@
-// Fills `{path:…}`, `{config:…}` and `{secret:…}` placeholders of manifest templates.
+// Fills `{path:…}`, `{config:…}`, `{secret:…}` and (in publish records) `{node:…}` placeholders of manifest templates.
 import path from 'node:path';
 
 export class TemplateError extends Error {
@@ -11,9 +11,11 @@ export interface TemplateValues {
   paths: Record<string, string>;
   config: Record<string, unknown>;
   secrets: Record<string, string>;
+  /** The node's own ports (`{node:httpPort}`, `{node:httpsPort}`): known to cloudyd only, so for publish records. */
+  node?: { httpPort: number; httpsPort: number };
 }
 
-const PLACEHOLDER = /\{(path|config|secret):([A-Za-z][A-Za-z0-9_]*)\}/g;
+const PLACEHOLDER = /\{(path|config|secret|node):([A-Za-z][A-Za-z0-9_]*)\}/g;
 
 export function resolveDeclaredPath(root: string, declared: string): string {
   return path.join(root, declared);
@@ -33,6 +35,11 @@ export function expandTemplate(template: string, values: TemplateValues): string
         throw new TemplateError(`config value "${key}" is missing or not a scalar in "${template}"`);
       }
       return String(value);
+    }
+    if (kind === 'node') {
+      const port = key === 'httpPort' || key === 'httpsPort' ? values.node?.[key] : undefined;
+      if (port === undefined) throw new TemplateError(`node value "${key}" is unknown here in "${template}"`);
+      return String(port);
     }
     const secret = values.secrets[key];
     if (secret === undefined) throw new TemplateError(`secret "${key}" is missing in "${template}"`);

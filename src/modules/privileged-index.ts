@@ -2,7 +2,8 @@
 import type { PrivilegedAction } from '../kit/privileged-action.ts';
 import { dnsservicesActions } from './dnsservices/privileged.ts';
 import { proxy3Actions } from './proxy3/privileged.ts';
+import { snpservicesActions } from './snpservices/privileged.ts';
 import { syncthingActions } from './syncthing/privileged.ts';
 import { webdavActions } from './webdav/privileged.ts';
 
-export const modulePrivilegedActions: PrivilegedAction[] = [...syncthingActions, ...webdavActions, ...proxy3Actions, ...dnsservicesActions] as PrivilegedAction[];
+export const modulePrivilegedActions: PrivilegedAction[] = [...syncthingActions, ...webdavActions, ...proxy3Actions, ...dnsservicesActions, ...snpservicesActions] as PrivilegedAction[];

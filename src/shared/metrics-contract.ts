@@ -47,3 +47,32 @@ export type MetricsTokenView = Static<typeof MetricsTokenView>;
 /** The token itself is shown once, here; cloudyd keeps only its SHA-256. */
 export const MetricsTokenCreated = Type.Intersect([MetricsTokenView, Type.Object({ token: Type.String() })]);
 export type MetricsTokenCreated = Static<typeof MetricsTokenCreated>;
+
+/** A module's graphs (a graph server's devices): for one group at a time when there are many. */
+export const ModuleGraphsQuery = Type.Object(
+  {
+    range: HistoryQuery.properties.range,
+    group: Type.Optional(Type.String({ maxLength: 200, description: 'Only the graphs of this group (e.g. one device); the first group when absent' })),
+  },
+  { additionalProperties: false },
+);
+export type ModuleGraphsQuery = Static<typeof ModuleGraphsQuery>;
+
+export const ModuleGraphView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  unit: Type.Union([Type.Literal('bytesPerSecond'), Type.Literal('milliseconds'), Type.Literal('percent')]),
+  lines: Type.Array(Type.Object({ label: Type.String(), points: Type.Array(Type.Tuple([Type.Number(), Type.Number()])) })),
+});
+export type ModuleGraphView = Static<typeof ModuleGraphView>;
+
+export const ModuleGraphs = Type.Object({
+  step: Type.Integer(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  /** Every group the module has graphs in (with its status), so the panel can offer the others. */
+  groups: Type.Array(Type.Object({ name: Type.String(), status: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])) })),
+  group: Type.Union([Type.String(), Type.Null()]),
+  graphs: Type.Array(ModuleGraphView),
+});
+export type ModuleGraphs = Static<typeof ModuleGraphs>;

@@ -22,7 +22,8 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
   app.get<{ Querystring: HistoryQuery }>('/api/metrics/history', { schema: { querystring: HistoryQuery, response: replies(MetricsHistory) } }, (request) => {
     const to = Math.floor(Date.now() / 1000);
     const from = to - HISTORY_RANGES[request.query.range as keyof typeof HISTORY_RANGES];
-    const names = request.query.series ? [...new Set(request.query.series.split(',').filter(Boolean))].slice(0, 64) : deps.store.seriesNames(to);
+    // Without names: the node's own series; modules' (a graph server's hundreds of devices) only when named.
+    const names = request.query.series ? [...new Set(request.query.series.split(',').filter(Boolean))].slice(0, 64) : deps.store.seriesNames(to).filter((name) => !name.startsWith('app:'));
     return { from, to, ...deps.store.history(names, from, to) };
   });
 

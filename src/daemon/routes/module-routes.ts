@@ -17,6 +17,7 @@ import {
   OperationAccepted,
   replies,
 } from '../../shared/api-contract.ts';
+import { HISTORY_RANGES, ModuleGraphs, ModuleGraphsQuery } from '../../shared/metrics-contract.ts';
 import type { ModuleService } from '../module-service.ts';
 import { requestLanguage } from '../request-language.ts';
 
@@ -67,6 +68,12 @@ export function registerModuleRoutes(app: FastifyInstance, modules: ModuleServic
     '/api/modules/:id/collections/:collection/:key',
     { config: { access: 'admin' }, schema: { params: ItemParams, response: replies(ItemChangeReply) } },
     (request) => modules.removeItem(request.params.id, request.params.collection, request.params.key),
+  );
+
+  app.get<IdRequest & { Querystring: ModuleGraphsQuery }>(
+    '/api/modules/:id/graphs',
+    { schema: { params: ModuleIdParams, querystring: ModuleGraphsQuery, response: replies(ModuleGraphs) } },
+    (request) => modules.graphs(request.params.id, request.query.range as keyof typeof HISTORY_RANGES, request.query.group, requestLanguage(request)),
   );
 
   app.get<IdRequest>('/api/modules/:id/logs', { schema: { params: ModuleIdParams, response: replies(Type.Array(LogLine)) } }, (request) => modules.logs(request.params.id));

@@ -16,7 +16,7 @@ import type {
   SetupRequest,
   UserSummary,
 } from '../../shared/api-contract.ts';
-import type { HistoryRange, MetricsHistory } from '../../shared/metrics-contract.ts';
+import type { HistoryRange, MetricsHistory, ModuleGraphs } from '../../shared/metrics-contract.ts';
 import { request } from './http-client.ts';
 
 export type ModuleAction = 'install' | 'start' | 'stop' | 'uninstall';
@@ -38,6 +38,8 @@ export const api = {
   /** The node's figures over a range (minute points up to 8 days, hourly beyond). */
   metricsHistory: (range: HistoryRange, series?: string[]) =>
     request<MetricsHistory>('GET', `/api/metrics/history?${new URLSearchParams({ range, ...(series ? { series: series.join(',') } : {}) }).toString()}`),
+  moduleGraphs: (id: string, range: HistoryRange, group?: string) =>
+    request<ModuleGraphs>('GET', `${modulePath(id)}/graphs?${new URLSearchParams({ range, ...(group === undefined ? {} : { group }) }).toString()}`),
   changeHostname: (hostname: string) => request<void>('PUT', '/api/node/hostname', { body: { hostname } }),
   modules: () => request<ModuleSummary[]>('GET', '/api/modules'),
   module: (id: string) => request<ModuleDetail>('GET', modulePath(id)),

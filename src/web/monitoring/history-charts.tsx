@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 
-import type { HistoryRange, MetricPoint, MetricsHistory } from '../../shared/metrics-contract.ts';
+import type { HistoryRange, MetricPoint, MetricsHistory, ModuleGraphs } from '../../shared/metrics-contract.ts';
 import { api } from '../api/cloudy-api.ts';
 import { formatBytes, formatNumber } from '../format.ts';
 import { useApiData } from '../hooks/use-api-data.ts';
@@ -62,6 +62,25 @@ function moduleChartSpecs(moduleId: string, history: MetricsHistory): ChartSpec[
     { id: 'module-cpu', title: t('monitoring.moduleCpu'), lines: [{ label: t('monitoring.cpu'), points: history.series[`module:${moduleId}:cpu`] ?? [] }], format: (value) => `${formatNumber(value, 1)} %`, ...period },
     { id: 'module-memory', title: t('monitoring.moduleMemory'), lines: [{ label: t('monitoring.memory'), points: history.series[`module:${moduleId}:memory`] ?? [] }], format: formatBytes, ...period },
   ];
+}
+
+const UNIT_FORMATS: Record<ModuleGraphs['graphs'][number]['unit'], (value: number) => string> = {
+  bytesPerSecond: (value) => `${formatBytes(value)}/s`,
+  milliseconds: (value) => `${formatNumber(value, 1)} ms`,
+  percent: (value) => `${formatNumber(value, 0)} %`,
+};
+
+/** The module's own graphs (a graph server's device: traffic per interface, ping), already in the reader's language. */
+function ownChartSpecs(graphs: ModuleGraphs): ChartSpec[] {
+  return graphs.graphs.map((graph) => ({
+    id: `own-${graph.id}`,
+    title: graph.title,
+    lines: graph.lines,
+    format: UNIT_FORMATS[graph.unit],
+    percent: graph.unit === 'percent',
+    from: graphs.from,
+    to: graphs.to,
+  }));
 }
 
 function chartSpecs(history: MetricsHistory): ChartSpec[] {
@@ -148,16 +167,24 @@ function Chart({ spec }: { spec: ChartSpec }) {
 export function HistoryCharts({ moduleId }: { moduleId?: string }) {
   const [range, setRange] = useState<HistoryRange>('1h');
   const series = moduleId === undefined ? undefined : [`module:${moduleId}:cpu`, `module:${moduleId}:memory`];
+  const [group, setGroup] = useState<string | undefined>(undefined);
   const { data: history, error, reload } = useApiData(() => api.metricsHistory(range, series), [range, moduleId]);
+  const own = useApiData(() => (moduleId === undefined ? Promise.resolve(null) : api.moduleGraphs(moduleId, range, group)), [range, moduleId, group]);
+  const reloadOwn = own.reload;
   // New charts only when new figures came: a chart is rebuilt whenever its spec changes.
   const specs = useMemo(
     () => (history === null ? [] : (moduleId === undefined ? chartSpecs(history) : moduleChartSpecs(moduleId, history)).filter((spec) => spec.lines.length > 0)),
     [history, moduleId],
   );
+  const ownSpecs = useMemo(() => (own.data ? ownChartSpecs(own.data) : []), [own.data]);
   useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
+    const timer = setInterval(() => {
+      reload();
+      reloadOwn();
+    }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [reload]);
+  }, [reload, reloadOwn]);
+  const groups = own.data?.groups ?? [];
   return (
     <section class="history" data-testid="history-charts" aria-labelledby="history-title">
       <h2 id="history-title">{t('monitoring.title')}</h2>
@@ -180,6 +207,26 @@ export function HistoryCharts({ moduleId }: { moduleId?: string }) {
           <Chart key={spec.id} spec={spec} />
         ))}
       </div>
+      {groups.length > 0 ? (
+        <>
+          <h3>{t('monitoring.ownGraphs')}</h3>
+          <label class="field">
+            <span>{t('monitoring.group')}</span>
+            <select value={own.data?.group ?? ''} onChange={(event) => setGroup((event.target as HTMLSelectElement).value)} data-testid="graph-group">
+              {groups.map((choice) => (
+                <option key={choice.name} value={choice.name}>
+                  {choice.status ? `${choice.name} (${t(choice.status === 'up' ? 'monitoring.up' : 'monitoring.down')})` : choice.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div class="charts" data-testid="own-graphs">
+            {ownSpecs.map((spec) => (
+              <Chart key={spec.id} spec={spec} />
+            ))}
+          </div>
+        </>
+      ) : null}
     </section>
   );
 }
