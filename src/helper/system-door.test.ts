@@ -37,6 +37,12 @@ test('programs run from an argv array and report exit code and output', async ()
   assert.equal(result.stdout, 'a b|$(id)|;|');
 });
 
+test('binary output comes whole as base64, and output over its bound fails instead of being cut', async () => {
+  const bytes = await door.run('printf', ['\\x89PNG\\x00\\xff'], { binaryStdout: { maxBytes: 100 } });
+  assert.deepEqual([...Buffer.from(bytes.stdout, 'base64')], [0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
+  await assert.rejects(door.run('head', ['-c', '5000', '/dev/zero'], { binaryStdout: { maxBytes: 1000 } }), /more than 1000 bytes/);
+});
+
 test('a symlink planted inside a declared path cannot lead writes, chmod or chown outside it', async () => {
   const { mkdirSync, symlinkSync } = await import('node:fs');
   const outside = path.join(base, 'victim');

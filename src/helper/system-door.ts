@@ -55,7 +55,17 @@ export class LocalSystemDoor implements SystemDoor {
     child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT)));
+    const binary: Buffer[] = [];
+    let binaryBytes = 0;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (!options.binaryStdout) {
+        stdout = (stdout + chunk.toString()).slice(-OUTPUT_LIMIT);
+        return;
+      }
+      binaryBytes += chunk.length;
+      if (binaryBytes > options.binaryStdout.maxBytes) child.kill('SIGKILL');
+      else binary.push(chunk);
+    });
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-OUTPUT_LIMIT)));
     const statusStream = child.stdio[3];
     if (options.onStatusLine && statusStream && 'on' in statusStream) {
@@ -66,6 +76,10 @@ export class LocalSystemDoor implements SystemDoor {
       child.once('error', reject);
       child.once('close', (exitCode) => resolve(exitCode));
     }).finally(() => clearTimeout(timer));
+    if (options.binaryStdout) {
+      if (binaryBytes > options.binaryStdout.maxBytes) throw new Error(`${program} wrote more than ${options.binaryStdout.maxBytes} bytes`);
+      stdout = Buffer.concat(binary).toString('base64');
+    }
     return { code, stdout, stderr };
   }
 

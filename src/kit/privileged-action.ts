@@ -19,6 +19,11 @@ export interface RunOptions {
   input?: string;
   /** Receives each line the program writes on file descriptor 3 (e.g. apt's APT::Status-Fd=3). */
   onStatusLine?: (line: string) => void;
+  /**
+   * Standard output is binary (an image): `stdout` is its bytes in base64, whole; more than `maxBytes` kills the
+   * program and fails, rather than cutting the bytes as text output is cut (to its last 256 KB).
+   */
+  binaryStdout?: { maxBytes: number };
 }
 
 /** The only way root actions reach the system: argv arrays, atomic writes, declared paths only. */

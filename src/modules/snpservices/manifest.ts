@@ -21,8 +21,8 @@ export const snpservicesManifest = defineManifest({
   title: 'Network graphs',
   description: 'A graph server for the community network: polls devices by SNMP and ping, graphs their traffic and shows whether they are up; also answers other graph servers about this node.',
   category: 'network',
-  // fping: the five pings per device and round, for all devices in one process.
-  packages: ['snmpd', 'fping'],
+  // fping: the five pings per device and round, for all devices in one process; gnuplot: the PNG graphs.
+  packages: ['snmpd', 'fping', 'gnuplot-nox'],
   systemUsers: [{ name: 'cloudy-snpservices', home: '{path:home}' }],
   // config: root-owned snmpd.conf written by the module; home: snmpd's persistent state (SNMP_PERSISTENT_DIR).
   paths: { home: '/var/lib/cloudy-snpservices', config: '/etc/cloudy-snpservices' },

@@ -136,7 +136,17 @@ async function diagnose(runtime: ModuleRuntime): Promise<DiagnosticCheck[]> {
 const badgeWords: BadgeWords = Object.fromEntries(
   (['en', 'ca', 'es'] as const).map((language) => [
     language,
-    { up: text('badge.up')[language], down: text('badge.down')[language], unknown: text('badge.unknown')[language], availability: text('badge.availability')[language] },
+    {
+      up: text('badge.up')[language],
+      down: text('badge.down')[language],
+      unknown: text('badge.unknown')[language],
+      availability: text('badge.availability')[language],
+      in: text('graph.in')[language],
+      out: text('graph.out')[language],
+      ping: text('graph.ping')[language],
+      pingMs: text('graph.pingMs')[language],
+      pingLoss: text('graph.pingLoss')[language],
+    },
   ]),
 ) as BadgeWords;
 
@@ -174,7 +184,13 @@ export const snpservicesModule: ModuleDefinition = {
       return lines;
     },
     diagnose,
-    publicData: async (runtime, path, query) => publicData(path, query, { server, history: runtime.series.history, words: badgeWords }),
+    publicData: (runtime, path, query) =>
+      publicData(path, query, {
+        server,
+        history: runtime.series.history,
+        words: badgeWords,
+        renderPng: async (spec) => Buffer.from((await runtime.callPrivileged<{ pngBase64: string }>('snpservices.renderPng', { ...spec })).pngBase64, 'base64'),
+      }),
     async consumeStates(runtime, _actionId, records) {
       const graphed = new Set((await currentDevices(runtime)).map((device) => device.target.address));
       return Object.fromEntries(records.map((record) => [record.key, record.type !== AGENT_TYPE ? 'unavailable' : graphed.has(record.address) ? 'done' : 'available']));

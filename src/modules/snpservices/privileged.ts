@@ -8,11 +8,15 @@ import { defineAction } from '../../kit/privileged-action.ts';
 import type { ActionContext } from '../../kit/privileged-action.ts';
 import { resolveDeclaredPath } from '../../kit/template.ts';
 import { parseFpingSummary } from './fping-summary.ts';
+import { gnuplotScript, PNG_LIMITS, PngGraphError } from './png-graph.ts';
 import { MAX_PINGED, snpservicesManifest } from './manifest.ts';
 import { AgentSettingError, snmpdConfig } from './snmpd-config.ts';
 
 const USER = snpservicesManifest.systemUsers[0]!.name;
 const settings = snpservicesManifest.configSchema.properties;
+/** A 600×200 graph is a few KB; anything near this is not one. */
+const MAX_PNG_BYTES = 1024 * 1024;
+const TEXT = Type.String({ pattern: '^[A-Za-z0-9 ._:()/%-]*$', maxLength: PNG_LIMITS.textLength });
 /** Pings per device and round, as Guifi's graph servers sent. */
 const PINGS = 5;
 
@@ -78,6 +82,37 @@ export const snpservicesActions = [
       // fping exits 1 when some device did not answer: that is a figure, not a failure; 2+ is.
       if (result.code !== 0 && result.code !== 1) throw new Error(`fping failed: ${result.stderr.trim().split('\n').slice(-2).join('; ')}`);
       return Object.fromEntries(parseFpingSummary(result.stderr));
+    },
+  }),
+  defineAction({
+    name: 'snpservices.renderPng',
+    description: 'Draw one graph as a PNG with gnuplot, as the graphs user, from numbers and plain words only',
+    args: Type.Object(
+      {
+        title: TEXT,
+        unit: Type.Union([Type.Literal('B/s'), Type.Literal('ms'), Type.Literal('%')]),
+        from: Type.Integer({ minimum: 0 }),
+        to: Type.Integer({ minimum: 0 }),
+        lines: Type.Array(
+          Type.Object({ label: TEXT, points: Type.Array(Type.Tuple([Type.Number(), Type.Number()]), { maxItems: PNG_LIMITS.pointsPerLine }) }, { additionalProperties: false }),
+          { minItems: 1, maxItems: PNG_LIMITS.lines },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    result: Type.Object({ pngBase64: Type.String() }),
+    async run(spec, context) {
+      let script: string;
+      try {
+        script = gnuplotScript(spec);
+      } catch (error) {
+        if (error instanceof PngGraphError) throw new Error(`The graph cannot be drawn: ${error.message}`);
+        throw error;
+      }
+      // The script on standard input, the image on standard output: no file, no argv from the request.
+      const drawn = await context.door.run('gnuplot', [], { user: USER, input: script, timeoutMs: 20_000, binaryStdout: { maxBytes: MAX_PNG_BYTES } });
+      if (drawn.code !== 0 || drawn.stdout === '') throw new Error(`gnuplot failed: ${drawn.stderr.trim().split('\n').slice(-2).join('; ')}`);
+      return { pngBase64: drawn.stdout };
     },
   }),
 ];

@@ -4,15 +4,23 @@ import type { PublicData } from '../../kit/module-hooks.ts';
 import type { HistoryRange } from '../../shared/metrics-contract.ts';
 import { HISTORY_RANGES } from '../../shared/metrics-contract.ts';
 import { type DeviceStatus, type GraphServer, seriesOf } from './graph-server.ts';
+import { plainText, type PngGraphSpec, thinned } from './png-graph.ts';
 
-type Words = { up: string; down: string; unknown: string; availability: string };
+type Words = { up: string; down: string; unknown: string; availability: string; in: string; out: string; ping: string; pingMs: string; pingLoss: string };
 export type BadgeWords = Record<'en' | 'ca' | 'es', Words>;
 
 export interface PublicDataDeps {
   server: GraphServer;
   history(names: string[], from: number, to: number): { step: number; series: Record<string, Array<[number, number]>> };
   words: BadgeWords;
+  /** gnuplot through the module's root action: PNG bytes. */
+  renderPng(spec: PngGraphSpec): Promise<Uint8Array>;
 }
+
+/** Drawn PNGs kept this long: a page of badges and graphs asks for each at once, and points come once a round. */
+const PNG_CACHE_MS = 60_000;
+const PNG_CACHE_ENTRIES = 200;
+const pngCache = new Map<string, { at: number; png: Uint8Array }>();
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
@@ -69,14 +77,64 @@ function deviceHistory(status: DeviceStatus, range: HistoryRange, deps: PublicDa
   };
 }
 
+/** One of a device's graphs (`if.<index>`, `ping`, `loss`) over `range`, for gnuplot. */
+function pngSpec(status: DeviceStatus, graph: string, range: HistoryRange, words: Words, deps: PublicDataDeps): PngGraphSpec | null {
+  const key = status.device.key;
+  const to = Math.floor(Date.now() / 1000);
+  const from = to - HISTORY_RANGES[range];
+  const face = /^if\.(\d{1,9})$/.exec(graph);
+  const shape = face
+    ? (() => {
+        const index = Number(face[1]);
+        const known = status.interfaces.find((candidate) => candidate.index === index);
+        if (!known) return null;
+        return { title: known.name, unit: 'B/s' as const, lines: [{ label: words.in, series: seriesOf.interfaceIn(key, index) }, { label: words.out, series: seriesOf.interfaceOut(key, index) }] };
+      })()
+    : graph === 'ping'
+      ? { title: words.ping, unit: 'ms' as const, lines: [{ label: words.pingMs, series: seriesOf.pingMs(key) }] }
+      : graph === 'loss'
+        ? { title: words.pingLoss, unit: '%' as const, lines: [{ label: words.pingLoss, series: seriesOf.pingLoss(key) }] }
+        : null;
+  if (!shape) return null;
+  const { series } = deps.history(shape.lines.map((line) => line.series), from, to);
+  return {
+    title: plainText(`${status.device.name} ${shape.title}`),
+    unit: shape.unit,
+    from,
+    to,
+    lines: shape.lines.map((line) => ({ label: plainText(line.label), points: thinned(series[line.series] ?? []) })),
+  };
+}
+
+async function png(status: DeviceStatus, graph: string, query: URLSearchParams, deps: PublicDataDeps): Promise<PublicData | null> {
+  const range = query.get('range') ?? '24h';
+  if (!Object.hasOwn(HISTORY_RANGES, range)) return null;
+  const words = wordsFor(query, deps.words);
+  const cacheKey = `${status.device.key}/${graph}/${range}/${words.in}`;
+  const cached = pngCache.get(cacheKey);
+  if (cached && Date.now() - cached.at < PNG_CACHE_MS) return { contentType: 'image/png', body: cached.png, maxAgeSeconds: 60 };
+  const spec = pngSpec(status, graph, range as HistoryRange, words, deps);
+  if (!spec) return null;
+  const drawn = await deps.renderPng(spec);
+  if (pngCache.size >= PNG_CACHE_ENTRIES) pngCache.delete(pngCache.keys().next().value!);
+  pngCache.set(cacheKey, { at: Date.now(), png: drawn });
+  return { contentType: 'image/png', body: drawn, maxAgeSeconds: 60 };
+}
+
 /**
- * `devices.json`; `device/<key>.json[?range=1h|24h|7d|…]`; `device/<key>/badge.svg[?lang=ca]`; and Guifi's own
+ * `devices.json`; `device/<key>.json[?range=1h|24h|7d|…]`; `device/<key>/badge.svg[?lang=ca]`;
+ * `device/<key>/<if.N|ping|loss>.png[?range=…&lang=…]`; and Guifi's own
  * `graphs/graphs.php?type=availability&device=<CNML id>` for the badge guifi.net's device pages embed.
  */
-export function publicData(path: string, query: URLSearchParams, deps: PublicDataDeps): PublicData | null {
+export async function publicData(path: string, query: URLSearchParams, deps: PublicDataDeps): Promise<PublicData | null> {
   const { server } = deps;
   if (path === 'devices.json') return json(server.statuses().map(deviceView));
   const device = /^device\/([mcn]\.[A-Za-z0-9.-]{1,64})(\.json|\/badge\.svg)$/.exec(path);
+  const image = /^device\/([mcn]\.[A-Za-z0-9.-]{1,64})\/(if\.\d{1,9}|ping|loss)\.png$/.exec(path);
+  if (image) {
+    const status = server.status(image[1]!);
+    return status ? png(status, image[2]!, query, deps) : null;
+  }
   if (device) {
     const status = server.status(device[1]!);
     if (device[2] === '/badge.svg') return svg(badgeSvg(status, wordsFor(query, deps.words)));

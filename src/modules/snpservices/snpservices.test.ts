@@ -9,7 +9,7 @@ import { badgeSvg, publicData } from './public-data.ts';
 import { AgentSettingError, snmpdConfig } from './snmpd-config.ts';
 
 const agent = (address: string, node: string, txt: Record<string, string> = { community: 'public' }): DiscoveredService => ({ key: `k-${address}`, type: 'snmp', description: 'SNMP agent', node, address, port: 161, txt });
-const words = { up: 'Up', down: 'Down', unknown: 'unknown', availability: 'availability' };
+const words = { up: 'Up', down: 'Down', unknown: 'unknown', availability: 'availability', in: 'In', out: 'Out', ping: 'Ping', pingMs: 'Round trip', pingLoss: 'Lost' };
 
 test('snmpd.conf: read-only, the allowed networks and loopback only, the node’s own name', () => {
   const text = snmpdConfig({ port: 1161, community: 'public', subnets: ['10.0.0.0/8'], nodeName: 'h1' });
@@ -65,14 +65,32 @@ test('badges: Up, Down, unknown, and markup in the words never becomes markup', 
   assert.equal(server.statuses().length, 0);
 });
 
-test('public paths: only the stable ones answer; anything else is null (404)', () => {
+test('public paths: only the stable ones answer; anything else is null (404)', async () => {
   const server = new GraphServer();
-  const deps = { server, history: () => ({ step: 60, series: {} }), words: { en: words, ca: words, es: words } };
-  assert.equal(publicData('devices.json', new URLSearchParams(), deps)?.contentType, 'application/json');
-  assert.equal(publicData('devices.json', new URLSearchParams(), deps)?.body, '[]\n');
-  assert.match(String(publicData('device/n.10.1.0.3/badge.svg', new URLSearchParams(), deps)?.body), /unknown/);
-  assert.match(String(publicData('graphs/graphs.php', new URLSearchParams('type=availability&device=42'), deps)?.body), /unknown/);
-  for (const path of ['device/n.10.1.0.3.json', 'device/x.1/badge.svg', 'graphs/graphs.php', 'etc/passwd', 'device/n.10.1.0.3.json/../x']) {
-    assert.equal(publicData(path, new URLSearchParams(), deps), null, path);
+  const drawn: unknown[] = [];
+  const deps = { server, history: () => ({ step: 60, series: {} }), words: { en: words, ca: words, es: words }, renderPng: async (spec: unknown) => (drawn.push(spec), new Uint8Array([0x89])) };
+  assert.equal((await publicData('devices.json', new URLSearchParams(), deps))?.contentType, 'application/json');
+  assert.equal((await publicData('devices.json', new URLSearchParams(), deps))?.body, '[]\n');
+  assert.match(String((await publicData('device/n.10.1.0.3/badge.svg', new URLSearchParams(), deps))?.body), /unknown/);
+  assert.match(String((await publicData('graphs/graphs.php', new URLSearchParams('type=availability&device=42'), deps))?.body), /unknown/);
+  for (const path of ['device/n.10.1.0.3.json', 'device/x.1/badge.svg', 'graphs/graphs.php', 'etc/passwd', 'device/n.10.1.0.3.json/../x', 'device/n.10.1.0.3/ping.png', 'device/n.10.1.0.3/x.png']) {
+    assert.equal(await publicData(path, new URLSearchParams(), deps), null, path);
   }
+  assert.equal(drawn.length, 0, 'nothing drawn for a device it does not graph');
+});
+
+test('PNG graphs: gnuplot’s script holds only numbers and plain words; anything it could run is refused', async () => {
+  const { gnuplotScript, plainText, thinned, PngGraphError } = await import('./png-graph.ts');
+  const spec = { title: 'eth0', unit: 'B/s' as const, from: 1_700_000_000, to: 1_700_003_600, lines: [{ label: 'In', points: [[1_700_000_060, 1.5]] as Array<[number, number]> }] };
+  const script = gnuplotScript(spec);
+  assert.match(script, /^\$line0 << EOD\n1700000060 1\.5\nEOD$/m);
+  assert.match(script, /^plot \$line0 using 1:2 with lines linewidth 2 title 'In'$/m);
+  for (const hostile of ["x' ; system('id') #", 'a`id`', 'a\nsystem "id"', '!id']) {
+    assert.throws(() => gnuplotScript({ ...spec, title: hostile }), PngGraphError);
+    assert.doesNotMatch(plainText(hostile), /['`\n!;]/);
+  }
+  assert.throws(() => gnuplotScript({ ...spec, lines: [{ label: 'x', points: [[1, Number.NaN]] }] }), PngGraphError);
+  const week = Array.from({ length: 10_080 }, (_, minute): [number, number] => [minute * 60, minute % 2]);
+  assert.ok(thinned(week).length <= 1000 && thinned(week).length > 900, String(thinned(week).length));
+  assert.ok(thinned(week).every(([, value]) => value > 0.4 && value < 0.6), 'runs are averaged, not sampled');
 });
