@@ -54,6 +54,12 @@ moduleLifecycleSuite({
     assert.match(await legacy.text(), />unknown</);
     assert.equal((await plain(context, 'device/..%2F..%2Fetc%2Fpasswd.json')).status, 404);
 
+    // A PNG drawn by gnuplot as the module's user, for anyone.
+    const image = await plain(context, `device/${SELF}/ping.png?range=1h&lang=es`);
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    assert.deepEqual([...new Uint8Array(await image.arrayBuffer()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
     const graphs = (await context.session.request('GET', '/api/modules/snpservices/graphs?range=1h')).body;
     assert.ok(graphs.groups.some((group: { name: string; status: string }) => group.name.endsWith('(127.0.0.1)') && group.status === 'up'), JSON.stringify(graphs.groups));
     assert.ok(graphs.graphs.some((graph: { unit: string }) => graph.unit === 'milliseconds'), 'a ping graph');
