@@ -1,13 +1,19 @@
 // Three Cloudy nodes in one microcloud with the community DNS on h1, asked with dig from h3: every node's name,
 // DNS-SD browsing of the community's service types, a stopped service leaving the zone within seconds, and recursion
-// only for the networks in clientSubnets.
+// only for the networks in clientSubnets, and another microcloud's zone resolved through a forwarder with no Internet.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { eventually, installFromMirror, type LabNode, removeRoots, startLabNode } from '../support/lab-node.ts';
 import { createLab, type Lab } from '../support/netns-lab.ts';
 
 const SERF_PORT = 7946;
+/** Another microcloud's zone, served by a plain named on h2 (as another community DNS would). */
+const ELSEWHERE = 'elsewhere.internal';
+const ELSEWHERE_ADDRESS = '10.77.0.7';
 
 describe('community DNS across three lab hosts', { timeout: 600_000, skip: process.getuid?.() !== 0 && 'needs root for network namespaces' }, () => {
   let lab: Lab;
@@ -15,6 +21,7 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
   let h2: LabNode;
   let h3: LabNode;
   let zone: string;
+  const elsewhereDir = mkdtempSync(path.join(os.tmpdir(), 'dnsservices-lab-elsewhere-'));
 
   /** dig from h3 to h1's named (argv, never a shell); one try of 2 s, so a poll decides how long to wait. */
   async function digFromH3(...args: string[]): Promise<string> {
@@ -53,6 +60,7 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
   after(async () => {
     await lab?.destroy();
     await removeRoots([h1, h2, h3]);
+    rmSync(elsewhereDir, { recursive: true, force: true });
   });
 
   test('every node’s name answers its address', async () => {
@@ -116,5 +124,25 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
     assert.notEqual(inside.status, 'REFUSED', `h3’s own address (${h3.host.address}) is inside ${prefix}.0/25`);
     assert.ok(inside.flags.includes('ra'), `recursion available inside: ${inside.flags.join(' ')}`);
     console.log(`# clientSubnets ${prefix}.0/25 saved → ${outside} refused: ${refusedAfter.toFixed(1)} s; ${h3.host.address} inside: ${inside.status}, flags ${inside.flags.join(' ')}`);
+  });
+
+  test('a name of another microcloud comes through a forwarder, in a community without the Internet', async () => {
+    writeFileSync(path.join(elsewhereDir, 'zone'), [`$ORIGIN ${ELSEWHERE}.`, '$TTL 60', '@ IN SOA ns hostmaster 1 3600 600 86400 60', '@ IN NS ns', `ns IN A ${h2.host.address}`, `www IN A ${ELSEWHERE_ADDRESS}`, ''].join('\n'));
+    const config = [
+      `options { directory "${elsewhereDir}"; pid-file "${elsewhereDir}/named.pid"; session-keyfile "${elsewhereDir}/session.key"; listen-on { ${h2.host.address}; }; listen-on-v6 { none; }; recursion no; };`,
+      'controls { };',
+      `zone "${ELSEWHERE}" { type primary; file "${elsewhereDir}/zone"; };`,
+      '',
+    ].join('\n');
+    writeFileSync(path.join(elsewhereDir, 'named.conf'), config);
+    lab.spawn(h2.host, ['named', '-f', '-c', path.join(elsewhereDir, 'named.conf')]);
+    await lab.waitForTcp(h3.host, h2.host.address, 53, 30_000);
+    await h1.cli('module', 'configure', 'dnsservices', `forwarders=${h2.host.address}`);
+    // h3's own address is inside clientSubnets (the test before): h1 recurses for it, through h2.
+    const answer = await eventually(`www.${ELSEWHERE} through h1`, 30_000, async () => {
+      const found = await short('-b', h3.host.address, '+recurse', `www.${ELSEWHERE}`, 'A');
+      return found.length > 0 ? found : undefined;
+    }, 500);
+    assert.deepEqual(answer, [ELSEWHERE_ADDRESS], 'not SERVFAIL for a chain of trust the root cannot give');
   });
 });
