@@ -126,6 +126,7 @@ test('named.conf from the defaults and forwarders passes named-checkconf', () =>
   assert.equal(checked.status, 0, checked.stdout + checked.stderr);
   assert.match(text, /allow-recursion \{ cloudy_clients; \};/);
   assert.match(text, /forwarders \{ 10\.90\.0\.1; 10\.90\.0\.2; \};/);
+  assert.match(text, /^ {2}validate-except \{ "internal"; \};$/m, 'another microcloud’s zone, given by a forwarder, is not validated against the root');
   assert.throws(() => namedConfig({ port: 53, clientSubnets: [], forwarders: ['x"; }'], zones: [], paths: { home: scratch } }), /not an IPv4 address/);
 });
 

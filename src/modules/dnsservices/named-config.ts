@@ -42,6 +42,10 @@ export function namedConfig(input: NamedConfigInput): string {
     '  version none;',
     '  hostname none;',
     ...forwarding,
+    // Zones under .internal (every microcloud's, by default) are not delegated from the signed root: named has no chain
+    // of trust for them and, where the root cannot be asked (a community without the Internet), answered SERVFAIL
+    // ("broken trust chain") for every such name a forwarder gave. The rest is still validated (dnssec-validation auto).
+    '  validate-except { "internal"; };',
     '};',
     // No rndc channel: its port (953) would clash between nodes; a reload is SIGHUP (named(8), like `rndc reload`).
     'controls { };',
