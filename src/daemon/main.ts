@@ -173,6 +173,11 @@ async function main(): Promise<void> {
     microcloud: discovery.currentSettings().microcloud,
     communityAddress: communityAddress() ?? '127.0.0.1',
     services: discovery.search({ limit: 5000 }).records.map(discovered),
+    nodes: discovery
+      .status()
+      .members.filter((member) => member.cloudy && member.status === 'alive')
+      // A Cloudy node's Serf name is `<host name>-<first 6 characters of its node id>` (discovery-service.ts).
+      .map((member) => ({ node: member.name.replace(/-[a-z0-9]{6}$/, ''), address: member.address })),
   }));
   const vpnMember = new VpnMember({
     helper,

@@ -168,7 +168,7 @@ export class ModuleService {
         const settled = await this.deps.operations.settled(operation.id);
         if (settled.state === 'failed') throw new Error(settled.error ?? 'applying the settings failed');
       },
-      discovered: async () => this.deps.discovered?.() ?? { microcloud: '', communityAddress: '127.0.0.1', services: [] },
+      discovered: async () => this.deps.discovered?.() ?? { microcloud: '', communityAddress: '127.0.0.1', services: [], nodes: [] },
       callPrivileged: (action, args = {}) => {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);

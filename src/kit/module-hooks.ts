@@ -140,6 +140,8 @@ export interface DiscoveredView {
   microcloud: string;
   communityAddress: string;
   services: DiscoveredService[];
+  /** Other Cloudy nodes alive in the Serf cluster, services or not: their host names and community addresses. */
+  nodes: Array<{ node: string; address: string }>;
 }
 
 /** `unavailable`: the record lacks what the action needs (e.g. a device ID). */

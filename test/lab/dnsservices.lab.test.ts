@@ -51,8 +51,6 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
     await h1.cli('module', 'start', 'dnsservices');
     await h2.cli('module', 'install', 'syncthing');
     await h2.cli('module', 'start', 'syncthing');
-    // The zone names the nodes that publish something (every record carries its node's address): h3 publishes by hand.
-    await h3.cli('publish', 'Lab notes on h3', 'labnotes', '8080');
     const detail = await h1.cli('module', 'show', 'dnsservices');
     zone = detail.details.find((line: { label: string }) => line.label === 'Community zone').value;
   });
@@ -63,7 +61,7 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
     rmSync(elsewhereDir, { recursive: true, force: true });
   });
 
-  test('every node’s name answers its address', async () => {
+  test('every node’s name answers its address, h3’s too though it publishes nothing', async () => {
     assert.equal(zone, 'guifi.internal', 'the microcloud’s zone by default');
     for (const node of [h1, h2, h3]) {
       await eventually(`${node.host.name}.${zone} A from h3`, 60_000, async () => ((await short(`${node.host.name}.${zone}`, 'A')).join() === node.host.address ? true : undefined), 500);
@@ -71,9 +69,10 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
   });
 
   test('_services._dns-sd._udp lists the community’s service types, with h2’s instance resolvable', async () => {
-    const types = await eventually('h2’s syncthing and h1’s own DNS types in the zone', 60_000, async () => {
+    await h3.cli('publish', 'Lab notes on h3', 'labnotes', '8080');
+    const types = await eventually('h2’s syncthing, h3’s notes and h1’s own DNS types in the zone', 60_000, async () => {
       const found = await serviceTypes();
-      return found.includes(`_syncthing._tcp.${zone}.`) && found.includes(`_dns._udp.${zone}.`) ? found : undefined;
+      return found.includes(`_syncthing._tcp.${zone}.`) && found.includes(`_dns._udp.${zone}.`) && found.includes(`_labnotes._tcp.${zone}.`) ? found : undefined;
     }, 500);
     assert.ok(types.includes(`_labnotes._tcp.${zone}.`), `h3’s hand-published type: ${types.join(' ')}`);
     assert.ok(types.includes(`_dnsservice._tcp.${zone}.`), 'the 2015 type of the module itself');
@@ -94,6 +93,7 @@ describe('community DNS across three lab hosts', { timeout: 600_000, skip: proce
     const seconds = (Date.now() - stopped) / 1000;
     console.log(`# syncthing stopped on h2 (the stop took ${((stopped - stopping) / 1000).toFixed(1)} s) → gone from h1’s zone, asked from h3: ${seconds.toFixed(1)} s later`);
     assert.ok((await serviceTypes()).includes(`_dns._udp.${zone}.`), 'the rest of the zone stays');
+    assert.deepEqual(await short(`h2.${zone}`, 'A'), [h2.host.address], 'h2 keeps its name without a service');
   });
 
   test('recursion only for clientSubnets: refused to an address outside, allowed to one inside', async () => {

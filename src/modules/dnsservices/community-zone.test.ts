@@ -98,6 +98,15 @@ test('hostile discovered names and TXT values are escaped or dropped and the zon
   assert.doesNotMatch(dump, /IN A\s+not-an-address/);
 });
 
+test('a node discovery knows without any service gets its name too; a hostile one stays one label', () => {
+  const nodes = [{ node: 'h3', address: '10.1.0.3' }, { node: 'evil\n@ IN NS x.', address: '10.1.0.4' }, { node: 'bad', address: 'not-an-address' }];
+  const text = communityZone({ zone: 'guifi.internal', serial: 1, self: { node: 'h1', address: '10.1.0.1' }, services: [], nodes });
+  const { dump } = checkZone('guifi.internal', text);
+  assert.match(dump, /^h3\.guifi\.internal\.\s+60\s+IN A\s+10\.1\.0\.3$/m);
+  assert.equal((dump.match(/\sIN NS\s/g) ?? []).length, 1, 'no name server injected');
+  assert.doesNotMatch(dump, /not-an-address/);
+});
+
 test('reverse zones for octet-aligned community networks name each node', () => {
   assert.equal(reverseZoneName('10.0.0.0/8'), '10.in-addr.arpa');
   assert.equal(reverseZoneName('192.168.0.0/16'), '168.192.in-addr.arpa');

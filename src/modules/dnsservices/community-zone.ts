@@ -15,6 +15,8 @@ export interface CommunityZoneInput {
   /** This node: its name serves as the zone's name server. */
   self: { node: string; address: string };
   services: ZoneService[];
+  /** Other nodes discovery knows, whether they publish anything or not: each gets its name too. */
+  nodes?: Array<{ node: string; address: string }>;
 }
 
 /** Types whose short form names a UDP service; every other discovered type is TCP (as every 2015 record was). */
@@ -29,7 +31,7 @@ const fqdn = (labels: string[], zone: string) => `${labels.map(escapeLabel).join
 /** Node names → label → addresses (IPv4 and IPv6), this node first; names that leave no label are dropped. */
 export function hostsOf(input: CommunityZoneInput): Map<string, string[]> {
   const hosts = new Map<string, string[]>();
-  for (const { node, address } of [input.self, ...input.services]) {
+  for (const { node, address } of [input.self, ...input.services, ...(input.nodes ?? [])]) {
     const label = hostLabel(node);
     if (label === null || !(isIPv4(address) || isIPv6(address)) || nameOctets([label], input.zone) > MAX_NAME_OCTETS) continue;
     const addresses = hosts.get(label) ?? [];

@@ -31,6 +31,7 @@ async function writeConfig(runtime: ModuleRuntime): Promise<{ changed: boolean; 
     zone: zoneName(config.zone as string, view.microcloud),
     self: { node: (await runtime.nodeName()).slice(0, 300), address: view.communityAddress.slice(0, 64) },
     services: view.services.slice(0, MAX_SERVICES).map(bounded),
+    nodes: view.nodes.slice(0, MAX_SERVICES).map(({ node, address }) => ({ node: node.slice(0, 300), address: address.slice(0, 64) })),
   });
 }
 

@@ -81,6 +81,7 @@ export const dnsservicesActions = [
         zone: Type.String({ pattern: settings.zone.pattern, minLength: 1, maxLength: 200 }),
         self: Type.Object({ node: Type.String({ maxLength: 300 }), address: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
         services: Type.Array(SERVICE, { maxItems: MAX_SERVICES }),
+        nodes: Type.Optional(Type.Array(Type.Object({ node: Type.String({ maxLength: 300 }), address: Type.String({ maxLength: 64 }) }, { additionalProperties: false }), { maxItems: MAX_SERVICES })),
       },
       { additionalProperties: false },
     ),
@@ -89,11 +90,11 @@ export const dnsservicesActions = [
       const files = filesOf(context);
       const communityFile = path.join(files.zones, 'community.zone');
       const current = existsSync(communityFile) ? await context.door.readFile(communityFile) : null;
-      const hosts = hostsOf({ zone: args.zone, serial: 0, self: args.self, services: args.services });
+      const hosts = hostsOf({ zone: args.zone, serial: 0, self: args.self, services: args.services, nodes: args.nodes });
       const nameServer = hostLabel(args.self.node) ?? 'ns';
       const reverse = args.settings.clientSubnets.map(reverseZoneName).filter((name): name is string => name !== null);
       const render = (serial: number) => {
-        const zones = [{ name: args.zone, file: communityFile, text: communityZone({ zone: args.zone, serial, self: args.self, services: args.services }) }];
+        const zones = [{ name: args.zone, file: communityFile, text: communityZone({ zone: args.zone, serial, self: args.self, services: args.services, nodes: args.nodes }) }];
         for (const name of reverse) zones.push({ name, file: path.join(files.zones, `${name}.zone`), text: reverseZone(name, serial, hosts, args.zone, nameServer) });
         const config = namedConfig({ ...args.settings, zones: zones.map(({ name, file }) => ({ name, file })), paths: { home: files.home } });
         return { zones, config };

@@ -49,7 +49,7 @@ export class SerfBackend {
     onChange: () => void,
   ) {
     this.timers = new IntervalTimers((line) => log(`serf: ${line}`));
-    this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, queryPage: (member, page) => this.queryPage(member, page), log });
+    this.membership = new SerfMembership({ cache, selfName: () => this.nodeName, fetchDocument, queryPage: (member, page) => this.queryPage(member, page), log, membersChanged: onChange });
     this.agent = new SerfAgent(helper, (client) => this.attach(client), onChange);
   }
 

@@ -32,6 +32,8 @@ export interface MembershipDeps {
   /** One page of a member's list over a Serf query, for when its HTTPS port cannot be reached. */
   queryPage(member: string, page: number): Promise<Buffer | null>;
   log(line: string): void;
+  /** A member appeared, changed status or went: for what lists nodes, not services (the DNS module's zone). */
+  membersChanged?(): void;
 }
 
 const FETCH_CONCURRENCY = 4;
@@ -57,13 +59,16 @@ export class SerfMembership {
       if (names.has(name)) continue;
       this.members.delete(name);
       this.forget(tracked);
+      this.deps.membersChanged?.();
     }
   }
 
   update(member: SerfMember): void {
     if (member.name === this.deps.selfName()) return;
+    const previousStatus = this.members.get(member.name)?.member.status;
     const tracked = this.members.get(member.name) ?? this.track(member);
     tracked.member = member;
+    if (previousStatus !== member.status) this.deps.membersChanged?.();
     if (GONE_STATUSES.has(member.status)) return this.forget(tracked);
     tracked.cloudy = parseCloudyTags(member.tags);
     if (tracked.cloudy) {
