@@ -106,7 +106,8 @@ export class GraphServer {
     }
   }
 
-  async round(devices: GraphedDevice[], deps: RoundDeps): Promise<RoundSummary> {
+  /** Polls and pings every device once; null when `deps.signal` stopped it (nothing of a cut round is kept). */
+  async round(devices: GraphedDevice[], deps: RoundDeps): Promise<RoundSummary | null> {
     const started = Date.now();
     this.track(devices);
     // The SNMP library loads with the first round, not with cloudyd (most nodes never graph anything).
@@ -118,6 +119,8 @@ export class GraphServer {
       ),
       deps.ping([...new Set(devices.map((device) => device.target.address))]).catch(() => ({}) as Record<string, PingSummary>),
     ]);
+    // Stopped midway (the module stopped, its settings changed): its devices did not fail to answer.
+    if (deps.signal?.aborted) return null;
     const atSeconds = Math.floor(Date.now() / 1000);
     const values: Record<string, number> = {};
     const byKey = new Map(readings.map((reading) => [reading.key, reading]));

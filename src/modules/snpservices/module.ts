@@ -82,6 +82,7 @@ async function pollWhileRunning(runtime: ModuleRuntime, signal: AbortSignal): Pr
     await cnml.refresh(runtime.config.cnmlUrl as string, runtime.config.graphServerId as string, signal);
     const devices = await currentDevices(runtime);
     const round = await server.round(devices, { ping: (addresses) => ping(runtime, addresses), record: (values, at) => runtime.series.record(values, at), signal });
+    if (round === null) return;
     // A line when the picture changes, not every round.
     if (round.up !== lastUp) runtime.log(`polled ${round.devices} devices in ${round.seconds.toFixed(1)} s: ${round.up} up, ${round.answered} answered SNMP`);
     lastUp = round.up;
