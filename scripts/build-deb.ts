@@ -62,17 +62,48 @@ function buildEpoch(): number {
   }
 }
 
+interface PackageLock {
+  packages: Record<string, { workspaces?: string[]; link?: boolean; resolved?: string }>;
+}
+
+/** The checkout's workspaces (packages/cloudy-command: node_modules/.bin/cloudy for `npx cloudy`), by package name. */
+function workspaceNames(): string[] {
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as PackageLock;
+  return Object.entries(lock.packages)
+    .filter(([, entry]) => entry.link)
+    .map(([where]) => where.replace(/^node_modules\//, ''));
+}
+
+/**
+ * package.json and the lock without the workspaces: they only link the `cloudy` command for npx in a checkout (the
+ * package has /usr/bin/cloudy), and npm prune would look for their folders in the staged tree.
+ */
+function writeWithoutWorkspaces(app: string): void {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, unknown>;
+  delete manifest.workspaces;
+  writeFileSync(path.join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as PackageLock;
+  const workspaceDirs = (lock.packages['']?.workspaces ?? []).map((dir) => path.posix.normalize(dir));
+  delete lock.packages['']?.workspaces;
+  for (const [where, entry] of Object.entries(lock.packages)) {
+    if (entry.link || workspaceDirs.includes(where)) delete lock.packages[where];
+  }
+  writeFileSync(path.join(app, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+}
+
 /** /usr/lib/cloudy: the build, the panel, and the production node_modules (pruned from the checkout's, offline). */
 function stageApp(): void {
   for (const built of ['dist/node/cloudyd.js', 'dist/web/index.html']) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first (npm run deb does)`);
   }
   mkdirSync(APP, { recursive: true });
-  for (const file of ['package.json', 'package-lock.json', 'bin/cloudy']) cpSync(file, path.join(APP, file));
+  cpSync('bin/cloudy', path.join(APP, 'bin/cloudy'));
+  writeWithoutWorkspaces(APP);
   cpSync('dist/node', path.join(APP, 'dist/node'), { recursive: true });
   cpSync('dist/web', path.join(APP, 'dist/web'), { recursive: true });
   // Copied, not installed: better-sqlite3's addon is already compiled here and could not be fetched or built offline.
   cpSync('node_modules', path.join(APP, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+  for (const workspace of workspaceNames()) rmSync(path.join(APP, 'node_modules', workspace), { force: true });
   run('npm', ['prune', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], APP);
   rmSync(path.join(APP, 'package-lock.json'));
   trimNodeModules(path.join(APP, 'node_modules'));

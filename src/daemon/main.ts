@@ -108,7 +108,11 @@ async function main(): Promise<void> {
   await waitForHelper(helper);
   // The certificate names the node's hostname (the panel's, else the machine's) and is reissued when that changed.
   const certificate = new ServedCertificate(layout, helper);
-  const { fingerprint } = await certificate.ensure(hostLabel(await nodeHostname(layout.root)));
+  // The helper makes it (openssl, ≈ 45 ms on a first start) while cloudyd reads the panel and opens its databases
+  // below; the request has to leave before that synchronous work, hence the yield to the event loop.
+  const certified = certificate.ensure(hostLabel(await nodeHostname(layout.root)));
+  certified.catch(() => undefined); // Handled where it is awaited, before the app is built.
+  await new Promise((resolve) => setImmediate(resolve));
   const webAssets = loadWebAssets(path.join(repoDir, 'dist/web'));
 
   const db = openDatabase(layout.databaseFile);
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
   if (account) handOver(account, [`${layout.cliTokenFile}.tmp`]);
   renameSync(`${layout.cliTokenFile}.tmp`, layout.cliTokenFile);
 
+  const { fingerprint } = await certified;
   let setupCode: string | null = null;
   if (!accounts.hasAdmin()) {
     setupCode = generateSetupCode();

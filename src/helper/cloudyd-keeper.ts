@@ -41,8 +41,9 @@ function cloudydProgram(): { argv: string[]; files: string[] } {
  * Asked of the system as that user (`test`), since only the kernel knows every ACL and mount option on the way.
  */
 function readableAs(account: { uid: number; gid: number }, files: string[], dataDir: string): boolean {
-  const asUser = (...args: string[]) => spawnSync('test', args, { uid: account.uid, gid: account.gid, stdio: 'ignore' }).status === 0;
-  return files.every((file) => asUser('-r', file)) && asUser('-w', dataDir);
+  // One `test` for all of it (each process started costs the cold start a few ms): -r FILE -a … -a -w DIR.
+  const args = [...files.flatMap((file) => ['-r', file, '-a']), '-w', dataDir];
+  return spawnSync('test', args, { uid: account.uid, gid: account.gid, stdio: 'ignore' }).status === 0;
 }
 
 export function readNodeState(file: string): NodeState | null {
