@@ -57,7 +57,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      wakeUp = null;
+      signal.removeEventListener('abort', done);
+      if (wakeUp === done) wakeUp = null;
       resolve();
     };
     const timer = setTimeout(done, Math.max(0, ms));
