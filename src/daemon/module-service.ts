@@ -1,5 +1,5 @@
 // The generic module lifecycle: install → configure → start/stop → status/diagnostics → uninstall.
-import type { DiscoveredView, ModuleDefinition, ModuleRuntime, ModuleSeries } from '../kit/module-hooks.ts';
+import type { DiscoveredView, ModuleDefinition, ModuleRuntime } from '../kit/module-hooks.ts';
 import { expandRecord, expandTemplate, type TemplateValues } from '../kit/template.ts';
 import type { CollectionItemView, DiagnosticCheck, ItemChangeReply, Language, LogLine, ModuleDetail, ModuleState, ModuleSummary, Operation } from '../shared/api-contract.ts';
 import { HISTORY_RANGES, type HistoryRange, type ModuleGraphs } from '../shared/metrics-contract.ts';
@@ -8,8 +8,10 @@ import { defaultConfig, invalidConfig, validateModuleConfig, withoutWriteOnly } 
 import type { EventBus } from './event-bus.ts';
 import type { HelperClient } from './helper-client.ts';
 import type { MetricStore } from './metrics/metric-store.ts';
+import { moduleSeries } from './metrics/module-series.ts';
 import type { ModuleCollections } from './module-collections.ts';
 import type { ModuleStore } from './module-store.ts';
+import { ModuleWorkers } from './module-workers.ts';
 import { coreText, localizedCollections, localizedSchema, moduleText } from './module-texts.ts';
 import type { OperationHandle, OperationMessage, OperationStore } from './operations.ts';
 
@@ -39,13 +41,7 @@ export interface ModulePublishing {
 const DISCOVERY_CHANGE_DELAY_MS = 2000;
 /** A group's graphs in one answer: a device with many interfaces stays one page. */
 const MAX_GRAPHS_SHOWN = 64;
-/** A module's `whileRunning` work that failed starts again after this long. */
-const WORKER_RETRY_MS = 60_000;
 
-/** Where a module's own series live in the node's store: apart from the node's (`cpu`, `net:…`) and other modules'. */
-export function moduleSeriesName(module: string, name: string): string {
-  return `app:${module}:${name}`;
-}
 
 export class ModuleService {
   private readonly modules = new Map<string, ModuleDefinition>();
@@ -117,40 +113,16 @@ export class ModuleService {
     return this.deps.store.get(id).config ?? defaultConfig(this.definition(id).manifest);
   }
 
-  private readonly workers = new Map<string, AbortController>();
+  private readonly workers = new ModuleWorkers();
 
-  /** (Re)starts the module's `whileRunning` work with its current settings; a failure starts it again a minute later. */
+  /** (Re)starts the module's `whileRunning` work with its current settings. */
   private startWorker(id: string): void {
-    const { hooks } = this.definition(id);
-    if (!hooks.whileRunning) return;
-    this.stopWorker(id);
-    const controller = new AbortController();
-    this.workers.set(id, controller);
-    const work = hooks.whileRunning;
-    const runOnce = (): void => {
-      work(this.runtime(id), controller.signal).catch((error: Error) => {
-        if (controller.signal.aborted) return;
-        console.log(`cloudyd: ${id}: its work stopped: ${error.message}; again in ${WORKER_RETRY_MS / 1000} s`);
-        setTimeout(() => controller.signal.aborted || runOnce(), WORKER_RETRY_MS).unref();
-      });
-    };
-    runOnce();
+    const work = this.definition(id).hooks.whileRunning;
+    if (work) this.workers.start(id, work, () => this.runtime(id));
   }
 
   private stopWorker(id: string): void {
-    this.workers.get(id)?.abort();
-    this.workers.delete(id);
-  }
-
-  private moduleSeries(id: string): ModuleSeries {
-    const store = this.deps.series;
-    return {
-      record: (values, atSeconds = Date.now() / 1000) => store.record(atSeconds, Object.fromEntries(Object.entries(values).map(([name, value]) => [moduleSeriesName(id, name), value]))),
-      history: (names, from, to) => {
-        const { step, series } = store.history(names.map((name) => moduleSeriesName(id, name)), from, to);
-        return { step, series: Object.fromEntries(names.map((name) => [name, series[moduleSeriesName(id, name)] ?? []])) };
-      },
-    };
+    this.workers.stop(id);
   }
 
   private runtime(id: string, handle?: OperationHandle): ModuleRuntime {
@@ -173,7 +145,7 @@ export class ModuleService {
         if (!action.startsWith(`${id}.`)) throw new Error(`module ${id} may only call its own actions, not ${action}`);
         return this.deps.helper.call(action, args);
       },
-      series: this.moduleSeries(id),
+      series: moduleSeries(this.deps.series, id),
       // Outside an operation (the module's whileRunning work, hooks other services call), cloudyd's own log.
       log: (line) => (handle ? handle.log(line) : console.log(`cloudyd: ${id}: ${line}`)),
     };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { HOUR, MetricStore, MINUTE, MINUTE_POINTS_KEPT_S } from './metric-store.ts';
+import { moduleSeries } from './module-series.ts';
 import { seriesValues } from './node-sampler.ts';
 import { type NodeReading, parseCpuSeconds, parseLoad, parseMemory, parseNetworkCounters, parseProcessStat, readProcessTreeUsage } from './proc-readings.ts';
 import { renderPrometheus } from './prometheus-text.ts';
@@ -147,4 +148,16 @@ test('the Prometheus text names each sample once, with HELP and TYPE, and escape
   assert.ok(text.endsWith('\n'));
   const names = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
   assert.equal(new Set(names).size, names.length);
+});
+
+test('a module’s series are its own: stored apart from the node’s and another module’s, read back by their own names', () => {
+  const store = new MetricStore(path.join(scratch, 'modules.sqlite'));
+  const graphs = moduleSeries(store, 'snpservices');
+  graphs.record({ cpu: 7 }, 1_700_000_000);
+  moduleSeries(store, 'other').record({ cpu: 9 }, 1_700_000_000);
+  store.record(1_700_000_000, { cpu: 1 });
+  assert.deepEqual(graphs.history(['cpu'], 1_699_999_000, 1_700_001_000).series, { cpu: [[1_699_999_980, 7]] });
+  assert.deepEqual(store.history(['cpu'], 1_699_999_000, 1_700_001_000).series.cpu, [[1_699_999_980, 1]]);
+  assert.ok(store.seriesNames(1_700_000_000).includes('app:snpservices:cpu'));
+  store.close();
 });
