@@ -1,6 +1,6 @@
 // Starts the processes the bench measures (a Cloudy node, a bare HTTPS server, an idle node) and times each to its first 200.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -98,7 +98,7 @@ function readStateOrNull(state: () => NodeState): NodeState | null {
  * `cloudy start` in a fresh root dir; stop() sends SIGTERM to bin/cloudy's keeper (the PID in node.json), then removes the root.
  * @param built run the production build (dist/node, as `npm start` does) instead of the sources through tsx.
  */
-export async function startTimedCloudyNode(options: { built?: boolean } = {}): Promise<TimedCloudyNode> {
+export async function startTimedCloudyNode(options: { built?: boolean; viaNpx?: boolean } = {}): Promise<TimedCloudyNode> {
   const root = makeRootDir();
   onCleanup(() => rmSync(root, { recursive: true, force: true }));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
@@ -106,6 +106,8 @@ export async function startTimedCloudyNode(options: { built?: boolean } = {}): P
   const argv = cloudyStartArgv(['--root', root, '--listen', '127.0.0.1', '--http-port', String(httpPort), '--https-port', String(httpsPort),
     // Discovery on loopback like every test node (decision U): nothing gossips or multicasts on the machine's network.
     '--community-address', '127.0.0.1', '--serf-port', String(await freePort()), '--serf-rpc-port', String(await freePort())], options);
+  // As the README and the distribution check start it: npm finds node_modules/.bin/cloudy (the production build).
+  if (options.viaNpx) argv.splice(0, argv.indexOf('start'), 'npx', '--no-install', 'cloudy');
   const started = await spawnTimed(argv, `${baseUrl}/api/health`, { cwd: repoDir });
   const state = () => JSON.parse(readFileSync(path.join(root, 'run/cloudy/node.json'), 'utf8')) as NodeState;
   let stopped: Promise<void> | undefined;
@@ -138,6 +140,23 @@ export async function startTimedBaselineServer(tls: TlsFiles): Promise<TimedProc
   const url = `https://127.0.0.1:${port}/`;
   const env = { ...process.env, KEY_FILE: tls.keyFile, CERT_FILE: tls.certFile, PORT: String(port) };
   return { ...(await spawnTimed([process.execPath, '-e', BASELINE_SERVER], url, { env })), url };
+}
+
+/**
+ * The same baseline server started the way `npx cloudy start` starts a node: as the bin of a throwaway package, found
+ * by `npx --no-install` in its node_modules/.bin. What npm costs before any of Cloudy's code runs.
+ */
+export async function startTimedBaselineServerViaNpx(tls: TlsFiles, dir: string): Promise<TimedProcess & { url: string }> {
+  const port = await freePort();
+  const url = `https://127.0.0.1:${port}/`;
+  mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'floor', version: '0.0.0', private: true }));
+  writeFileSync(path.join(dir, 'server.cjs'), BASELINE_SERVER);
+  writeFileSync(path.join(dir, 'node_modules/.bin/floor'), `#!/bin/sh\nexec node ${JSON.stringify(path.join(dir, 'server.cjs'))}\n`, { mode: 0o755 });
+  const env = { ...process.env, KEY_FILE: tls.keyFile, CERT_FILE: tls.certFile, PORT: String(port) };
+  const started = await spawnTimed(['npx', '--no-install', 'floor'], url, { cwd: dir, env });
+  // stop() sends SIGTERM to npm, which passes it on to the command it runs (sh exec'd into the server) and then exits.
+  return { ...started, url };
 }
 
 /** The memory baseline: a node process doing nothing. */
