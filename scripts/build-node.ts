@@ -8,7 +8,13 @@ import { build } from 'esbuild';
 rmSync('dist/node', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cloudyd: 'src/daemon/main.ts', 'cloudy-helper': 'src/helper/main.ts', cloudy: 'src/cli/cloudy.ts' },
+  entryPoints: {
+    cloudyd: 'src/daemon/main.ts',
+    'cloudy-helper': 'src/helper/main.ts',
+    cloudy: 'src/cli/cloudy.ts',
+    // Started as a worker thread (cnml-source.ts), so it has to be a file of its own.
+    'cnml-worker': 'src/modules/snpservices/cnml-worker.ts',
+  },
   outdir: 'dist/node',
   bundle: true,
   // Shared code goes into chunks: each process loads only what its entry imports.
