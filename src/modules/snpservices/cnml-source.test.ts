@@ -66,6 +66,14 @@ test('a stop while the worker parses ends it', async () => {
   const parsing = parseCnmlInWorker(bytes(bigCnml(4_000)), {}, { signal: controller.signal });
   controller.abort();
   await assert.rejects(parsing, /stopped/);
+  await assert.rejects(parseCnmlInWorker(bytes(osona), {}, { signal: controller.signal }), /stopped/, 'a stop before it starts');
+});
+
+test('a view into a bigger buffer is read, and the buffer stays usable', async () => {
+  const pool = Buffer.concat([Buffer.from('x'.repeat(100)), osona]);
+  const view = new Uint8Array(pool.buffer, pool.byteOffset + 100, osona.byteLength);
+  assert.equal((await parseCnmlInWorker(view, {})).length, 7);
+  assert.equal(pool.subarray(0, 3).toString(), 'xxx');
 });
 
 const builtWorker = path.resolve(import.meta.dirname, '../../../dist/node/cnml-worker.js');

@@ -32,8 +32,11 @@ function startWorker(options: WorkerOptions): Worker {
 /** The devices of a CNML file, parsed on a worker thread with a capped heap; throws the reason it could not be read. */
 export function parseCnmlInWorker(bytes: Uint8Array, options: CnmlOptions, { heapMb = WORKER_HEAP_MB, signal }: { heapMb?: number; signal?: AbortSignal } = {}): Promise<CnmlDevice[]> {
   return new Promise((resolve, reject) => {
-    const input: CnmlWorkerInput = { bytes, options };
-    const worker = startWorker({ workerData: input, transferList: [bytes.buffer as ArrayBuffer], resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    if (signal?.aborted) return reject(new Error('stopped'));
+    // Transferring detaches the whole buffer: a view into a bigger one (Node's pool) is copied first.
+    const own = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const input: CnmlWorkerInput = { bytes: own, options };
+    const worker = startWorker({ workerData: input, transferList: [own.buffer as ArrayBuffer], resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     let settled = false;
     // A stop or a settings change while it parses: the worker goes, its heap with it.
     const abandon = () => {
